@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * bytes while the vocabulary stays a map of strings. Printable Latin-1 bytes stand for themselves; the others
  * are moved, in order, to U+0100 upward.
  */
-final class ByteLevelAlphabet {
+public final class ByteLevelAlphabet {
     private static final char[] BYTE_TO_CHAR = buildTable();
 
     private ByteLevelAlphabet() {}
@@ -20,6 +20,15 @@ final class ByteLevelAlphabet {
             table[b] = printable ? (char) b : (char) next++;
         }
         return table;
+    }
+
+    /** The 256 symbols, indexed by byte value. */
+    public static java.util.List<String> symbols() {
+        java.util.List<String> out = new java.util.ArrayList<>(256);
+        for (char c : BYTE_TO_CHAR) {
+            out.add(String.valueOf(c));
+        }
+        return out;
     }
 
     static String encode(String text) {

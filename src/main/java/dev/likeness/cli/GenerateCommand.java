@@ -1,0 +1,118 @@
+package dev.likeness.cli;
+
+import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.GeneratedImage;
+import dev.likeness.pipeline.GenerationRequest;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.pipeline.StableDiffusion;
+import dev.likeness.util.Json;
+import dev.likeness.util.PngFiles;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "generate", description = "Generate images (txt2img, or img2img with --init-image).")
+final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--prompt", required = true, description = "What to draw")
+    String prompt;
+
+    @Option(names = "--negative", defaultValue = "", description = "What to avoid (default: empty)")
+    String negative;
+
+    @Option(names = "--seed", description = "Random seed (default: a random one, printed); image k uses seed+k")
+    Long seed;
+
+    @Option(names = "--steps", defaultValue = "50", description = "Denoising steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "7.5", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE})")
+    float guidance;
+
+    @Option(names = "--sampler", description = "ddim, pndm, euler, euler_a, dpmpp_2m or ddpm (default: the model's own)")
+    String sampler;
+
+    @Option(names = "--width", description = "Width in pixels, a multiple of 8 (default: the model's native size)")
+    Integer width;
+
+    @Option(names = "--height", description = "Height in pixels, a multiple of 8 (default: the model's native size)")
+    Integer height;
+
+    @Option(names = "--count", defaultValue = "1", description = "Number of images (default: ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--init-image", paramLabel = "PNG", description = "Start from this image (img2img)")
+    Path initImage;
+
+    @Option(names = "--strength", defaultValue = "0.8", description = "img2img: how much to change the init image, 0..1 (default: ${DEFAULT-VALUE})")
+    float strength;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Output PNG (with --count N: FILE-1.png ... FILE-N.png)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        BufferedImage init = initImage == null ? null : readImage(initImage);
+        long baseSeed = seed != null ? seed : new SecureRandom().nextInt(Integer.MAX_VALUE);
+        try (SdModel m = model.load()) {
+            int native_ = m.unet().config().sampleSize() * m.vaeScale();
+            int w = width != null ? width : init != null ? init.getWidth() / 8 * 8 : native_;
+            int h = height != null ? height : init != null ? init.getHeight() / 8 * 8 : native_;
+            GenerationRequest req = new GenerationRequest(prompt, negative, baseSeed, steps, guidance, sampler, w, h,
+                    count, init, strength, List.of());
+            if (m.info().demo()) {
+                System.err.println("note: using the built-in demo model (random weights): images are noise patterns");
+            }
+            if (seed == null) {
+                System.err.println("seed: " + baseSeed);
+            }
+            ProgressBar bar = new ProgressBar(System.err);
+            List<GeneratedImage> images = new StableDiffusion(m).generate(req, bar, new CancelSignal());
+            bar.done();
+            for (Path p : write(images)) {
+                System.out.println(p);
+            }
+        }
+        return 0;
+    }
+
+    private List<Path> write(List<GeneratedImage> images) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        for (int k = 0; k < images.size(); k++) {
+            Path p = images.size() == 1 ? out : numbered(out, k + 1);
+            PngFiles.write(p, images.get(k).image(), Json.write(images.get(k).metadata()));
+            paths.add(p);
+        }
+        return paths;
+    }
+
+    private static Path numbered(Path file, int k) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : ".png";
+        return file.resolveSibling(stem + "-" + k + ext);
+    }
+
+    static BufferedImage readImage(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new IOException("no such image: " + path);
+        }
+        BufferedImage img = ImageIO.read(path.toFile());
+        if (img == null) {
+            throw new IOException("not a readable image: " + path);
+        }
+        return img;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.likeness.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `likeness` command line. Errors are one line on stderr with a non-zero exit, never a stack trace. */
+@Command(name = "likeness", mixinStandardHelpOptions = true, version = "likeness 0.1.0",
+        description = "Personalized Stable Diffusion in Java, for GIMP and Krita.",
+        subcommands = {GenerateCommand.class, TokenizeCommand.class, InspectCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("likeness: error: " + describe(ex));
+            if (System.getenv("LIKENESS_DEBUG") != null) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return ex instanceof IOException || ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        cli.setParameterExceptionHandler((ex, parsed) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("likeness: error: " + ex.getMessage() + " (see --help)");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    static String describe(Throwable ex) {
+        Throwable t = ex;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.io.UncheckedIOException)) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        if (msg == null || msg.isBlank()) {
+            msg = t.getClass().getSimpleName();
+        }
+        return msg.replace('\n', ' ');
+    }
+}

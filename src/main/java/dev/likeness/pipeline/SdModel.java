@@ -1,0 +1,82 @@
+package dev.likeness.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.engine.model.clip.ClipTextModel;
+import dev.likeness.engine.model.unet.UNet2DCondition;
+import dev.likeness.engine.model.vae.AutoencoderKL;
+import dev.likeness.engine.tokenizer.ClipTokenizer;
+import dev.likeness.engine.weights.ModelFamily;
+
+/**
+ * A loaded Stable Diffusion model: tokenizer, text encoder, UNet, VAE and the scheduler config, with the manager
+ * that owns all weights. Closing it frees the weights.
+ */
+public final class SdModel implements AutoCloseable {
+    private final ModelInfo info;
+    private final ModelFamily family;
+    private final ClipTokenizer tokenizer;
+    private final ClipTextModel textEncoder;
+    private final UNet2DCondition unet;
+    private final AutoencoderKL vae;
+    private final JsonNode schedulerConfig;
+    private final NDManager manager;
+
+    public SdModel(ModelInfo info, ModelFamily family, ClipTokenizer tokenizer, ClipTextModel textEncoder,
+            UNet2DCondition unet, AutoencoderKL vae, JsonNode schedulerConfig, NDManager manager) {
+        this.info = info;
+        this.family = family;
+        this.tokenizer = tokenizer;
+        this.textEncoder = textEncoder;
+        this.unet = unet;
+        this.vae = vae;
+        this.schedulerConfig = schedulerConfig;
+        this.manager = manager;
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public ModelFamily family() {
+        return family;
+    }
+
+    public ClipTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ClipTextModel textEncoder() {
+        return textEncoder;
+    }
+
+    public UNet2DCondition unet() {
+        return unet;
+    }
+
+    public AutoencoderKL vae() {
+        return vae;
+    }
+
+    public JsonNode schedulerConfig() {
+        return schedulerConfig;
+    }
+
+    public String predictionType() {
+        return schedulerConfig.path("prediction_type").asText("epsilon");
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Latent downscale factor of the VAE (8 for SD). */
+    public int vaeScale() {
+        return 1 << (vae.config().blockOutChannels().length - 1);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.likeness.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.likeness.engine.model.clip.ClipConfig;
+import dev.likeness.engine.model.clip.ClipTextModel;
+import dev.likeness.engine.model.unet.UNet2DCondition;
+import dev.likeness.engine.model.unet.UNetConfig;
+import dev.likeness.engine.model.vae.AutoencoderKL;
+import dev.likeness.engine.model.vae.VaeConfig;
+import dev.likeness.engine.nn.Params;
+import dev.likeness.engine.nn.StateDictSource;
+import dev.likeness.engine.tokenizer.ClipTokenizer;
+import dev.likeness.engine.weights.CheckpointLoader;
+import dev.likeness.engine.weights.LoadedCheckpoint;
+import dev.likeness.engine.weights.WeightsFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Loads a diffusers folder or single-file checkpoint into an {@link SdModel}, binding every tensor strictly. */
+public final class SdModelLoader {
+    private static final Set<String> TOLERATED_TEXT_EXTRAS = Set.of("text_model.embeddings.position_ids");
+
+    private SdModelLoader() {}
+
+    public static SdModel load(Path path, Path configDir) throws IOException {
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            LoadedCheckpoint ck = CheckpointLoader.load(path, configDir, manager, DataType.FLOAT32);
+            if (ck.tokenizerDir() == null) {
+                throw new WeightsFormatException(path.getFileName()
+                        + ": a single-file checkpoint has no tokenizer; pass --config with a diffusers folder of the"
+                        + " same family (its tokenizer/ and config files are used)");
+            }
+            ClipTokenizer tokenizer = ClipTokenizer.load(ck.tokenizerDir());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            ClipTextModel text = bind("text_encoder", ck.textEncoder(), TOLERATED_TEXT_EXTRAS, counts,
+                    p -> new ClipTextModel(p, ClipConfig.from(ck.textConfig())));
+            UNet2DCondition unet = bind("unet", ck.unet(), Set.of(), counts,
+                    p -> new UNet2DCondition(p, UNetConfig.from(ck.unetConfig())));
+            AutoencoderKL vae = bind("vae", ck.vae(), Set.of(), counts,
+                    p -> new AutoencoderKL(p, VaeConfig.from(ck.vaeConfig())));
+            boolean demo = Files.isRegularFile(path.resolve(DemoModel.MARKER));
+            String name = demo ? "likeness-demo (random weights, for trying the tools only)"
+                    : path.getFileName().toString();
+            ModelInfo info = new ModelInfo(name, path.toAbsolutePath().toString(), ck.format().name().toLowerCase(),
+                    ck.family().name().toLowerCase(), ck.schedulerConfig().path("prediction_type").asText("epsilon"),
+                    ck.schedulerConfig().path("_class_name").asText(), demo, counts);
+            return new SdModel(info, ck.family(), tokenizer, text, unet, vae, ck.schedulerConfig(), manager);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            if (e instanceof IllegalArgumentException iae) {
+                throw new WeightsFormatException(path.getFileName() + ": " + iae.getMessage(), iae);
+            }
+            throw e;
+        }
+    }
+
+    private static <T> T bind(String component, Map<String, NDArray> tensors, Set<String> tolerated,
+            Map<String, Long> counts, Function<Params, T> ctor) throws WeightsFormatException {
+        StateDictSource src = new StateDictSource(component, tensors);
+        T module = ctor.apply(Params.root(src));
+        src.verify(tolerated);
+        counts.put(component, src.bound().values().stream().mapToLong(NDArray::size).sum());
+        return module;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.likeness.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.likeness.engine.model.vae.AutoencoderKL;
+import dev.likeness.engine.rng.TorchGenerator;
+import dev.likeness.engine.sched.Scheduler;
+import dev.likeness.engine.sched.SchedulerConfig;
+import dev.likeness.engine.sched.Schedulers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** txt2img and img2img with classifier-free guidance, as diffusers' StableDiffusion(Img2Img)Pipeline. */
+public final class StableDiffusion implements ImageGenerator {
+    private final SdModel model;
+    private final PromptEncoder prompts;
+    private final DenoiseLoop loop;
+
+    public StableDiffusion(SdModel model) {
+        this.model = model;
+        this.prompts = new PromptEncoder(model);
+        this.loop = new DenoiseLoop(model.unet());
+    }
+
+    public SdModel model() {
+        return model;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return model.info();
+    }
+
+    @Override
+    public List<GeneratedImage> generate(GenerationRequest req, ProgressListener listener, CancelSignal cancel) {
+        String sampler = SamplerNames.resolve(req.sampler(), model.schedulerConfig());
+        List<GeneratedImage> results = new ArrayList<>();
+        try (NDManager request = model.manager().newSubManager()) {
+            Conditioning cond = conditioning(req, request);
+            int perImage = stepsRun(req, newScheduler(sampler, req.steps()));
+            for (int k = 0; k < req.count(); k++) {
+                cancel.throwIfCancelled();
+                long seed = req.seed() + k;
+                try (NDManager run = request.newSubManager()) {
+                    NDArray init = req.initImage() == null ? null
+                            : ImageTensors.toTensor(ImageTensors.resize(req.initImage(), req.width(), req.height()), run);
+                    Progress progress = new Progress(listener, k * perImage, req.count() * perImage);
+                    NDArray pixels = sample(req, sampler, cond, seed, null, init, run, progress, cancel);
+                    results.add(new GeneratedImage(ImageTensors.toImage(pixels, 0), seed, metadata(req, sampler, seed)));
+                }
+            }
+        }
+        return results;
+    }
+
+    /** Where one image's steps sit in the progress of a whole request. */
+    public record Progress(ProgressListener listener, int offset, int total) {
+        public static Progress of(ProgressListener listener) {
+            return new Progress(listener, 0, 0);
+        }
+    }
+
+    /**
+     * Samples one image and returns it decoded, (1, 3, h, w) in [0, 1].
+     *
+     * @param startLatents explicit initial latents (txt2img), or null to draw them from the seed
+     * @param initPixels   (1, 3, h, w) in [0, 1] for img2img, or null for txt2img
+     */
+    public NDArray sample(GenerationRequest req, String sampler, Conditioning cond, long seed, NDArray startLatents,
+            NDArray initPixels, NDManager m, Progress progress, CancelSignal cancel) {
+        Scheduler sched = newScheduler(sampler, req.steps());
+        TorchGenerator gen = new TorchGenerator(seed);
+        int f = model.vaeScale();
+        Shape shape = new Shape(1, model.unet().config().inChannels(), req.height() / f, req.width() / f);
+        int start = initPixels == null ? 0 : startIndex(req, sched);
+        NDArray latents;
+        if (initPixels != null) {
+            sched.setBeginIndex(start);
+            NDArray clean = encode(initPixels, gen, m);
+            latents = sched.addNoise(clean, Noise.randn(gen, m, shape), start);
+        } else if (startLatents != null) {
+            latents = startLatents.mul(sched.initNoiseSigma());
+        } else {
+            latents = Noise.randn(gen, m, shape).mul(sched.initNoiseSigma());
+        }
+        int total = progress.total() > 0 ? progress.total() : sched.timesteps().length - start;
+        NDArray out = loop.run(latents, sched, start, cond, gen, DenoiseLoop.StepHook.NONE, progress.listener(),
+                cancel, progress.offset(), total);
+        return decode(out);
+    }
+
+    public Scheduler newScheduler(String sampler, int steps) {
+        return Schedulers.create(sampler, SchedulerConfig.from(model.schedulerConfig()), steps);
+    }
+
+    /** Text states for the request's prompt and negative prompt. */
+    public Conditioning conditioning(GenerationRequest req, NDManager m) {
+        NDArray cond = prompts.encode(req.prompt(), m);
+        NDArray uncond = req.guidance() > 1 ? prompts.encode(req.negativePrompt(), m) : null;
+        return new Conditioning(uncond, cond, req.guidance());
+    }
+
+    private int stepsRun(GenerationRequest req, Scheduler sched) {
+        return sched.timesteps().length - (req.initImage() == null ? 0 : startIndex(req, sched));
+    }
+
+    /** diffusers' img2img start: skip the first (1 - strength) of the steps. */
+    static int startIndex(GenerationRequest req, Scheduler sched) {
+        int initTimestep = Math.min((int) (req.steps() * req.strength()), req.steps());
+        int tStart = Math.max(req.steps() - initTimestep, 0);
+        return Math.min(tStart, sched.timesteps().length);
+    }
+
+    /** Pixels in [0, 1] → scaled latents, sampling the posterior with the generator (diffusers' "sample" mode). */
+    public NDArray encode(NDArray pixels01, TorchGenerator gen, NDManager m) {
+        AutoencoderKL.Posterior post = model.vae().encode(pixels01.mul(2f).sub(1f));
+        NDArray z = post.sample(Noise.randn(gen, m, post.mean().getShape()));
+        return z.mul(model.vae().config().scalingFactor());
+    }
+
+    /** Scaled latents → images (n, 3, h, w) in [0, 1]. */
+    public NDArray decode(NDArray latents) {
+        NDArray img = model.vae().decode(latents.div(model.vae().config().scalingFactor()));
+        return img.div(2f).add(0.5f).clip(0f, 1f);
+    }
+
+    private Map<String, Object> metadata(GenerationRequest req, String sampler, long seed) {
+        Map<String, Object> md = new LinkedHashMap<>();
+        md.put("prompt", req.prompt());
+        md.put("negative_prompt", req.negativePrompt());
+        md.put("seed", seed);
+        md.put("steps", req.steps());
+        md.put("guidance", req.guidance());
+        md.put("sampler", sampler);
+        md.put("width", req.width());
+        md.put("height", req.height());
+        md.put("model", model.info().name());
+        if (req.initImage() != null) {
+            md.put("strength", req.strength());
+        }
+        md.put("concepts", req.concepts());
+        return md;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
