@@ -30,7 +30,7 @@ public final class DenoiseLoop {
     public NDArray predict(NDArray latents, Scheduler sched, int i, Conditioning cond) {
         NDArray input = cond.guided() ? latents.concat(latents, 0) : latents;
         input = sched.scaleModelInput(input, i);
-        NDArray t = latents.getManager().create(new float[] {sched.timesteps()[i]});
+        NDArray t = latents.getManager().create(new float[] {sched.modelTimesteps()[i]});
         NDArray out = unet.forward(input, t, cond.unetContext());
         if (!cond.guided()) {
             return out;

@@ -93,7 +93,7 @@ public final class StableDiffusion implements ImageGenerator {
     }
 
     public Scheduler newScheduler(String sampler, int steps) {
-        return Schedulers.create(sampler, SchedulerConfig.from(model.schedulerConfig()), steps);
+        return Schedulers.create(sampler, SchedulerConfig.parse(model.schedulerConfig()), steps);
     }
 
     /** Text states for the request's prompt and negative prompt. */
