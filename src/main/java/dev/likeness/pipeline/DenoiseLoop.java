@@ -31,7 +31,9 @@ public final class DenoiseLoop {
         NDArray input = cond.guided() ? latents.concat(latents, 0) : latents;
         input = sched.scaleModelInput(input, i);
         NDArray t = latents.getManager().create(new float[] {sched.modelTimesteps()[i]});
-        NDArray out = unet.forward(input, t, cond.unetContext());
+        NDArray context = cond.unetContext();
+        NDArray out = unet.forward(input.toType(context.getDataType(), false), t, context)
+                .toType(latents.getDataType(), false);
         if (!cond.guided()) {
             return out;
         }

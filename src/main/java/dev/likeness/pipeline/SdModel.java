@@ -1,6 +1,7 @@
 package dev.likeness.pipeline;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.engine.model.clip.ClipTextModel;
 import dev.likeness.engine.model.unet.UNet2DCondition;
@@ -21,9 +22,11 @@ public final class SdModel implements AutoCloseable {
     private final AutoencoderKL vae;
     private final JsonNode schedulerConfig;
     private final NDManager manager;
+    private final DataType computeType;
 
     public SdModel(ModelInfo info, ModelFamily family, ClipTokenizer tokenizer, ClipTextModel textEncoder,
-            UNet2DCondition unet, AutoencoderKL vae, JsonNode schedulerConfig, NDManager manager) {
+            UNet2DCondition unet, AutoencoderKL vae, JsonNode schedulerConfig, NDManager manager,
+            DataType computeType) {
         this.info = info;
         this.family = family;
         this.tokenizer = tokenizer;
@@ -32,6 +35,12 @@ public final class SdModel implements AutoCloseable {
         this.vae = vae;
         this.schedulerConfig = schedulerConfig;
         this.manager = manager;
+        this.computeType = computeType;
+    }
+
+    /** The type the networks compute in; latents and scheduler math stay float32. */
+    public DataType computeType() {
+        return computeType;
     }
 
     public ModelInfo info() {

@@ -30,9 +30,25 @@ public final class SdModelLoader {
     private SdModelLoader() {}
 
     public static SdModel load(Path path, Path configDir) throws IOException {
+        return load(path, configDir, DataType.FLOAT32);
+    }
+
+    /** Loads with weights (and so computation) in {@code weightType}: FLOAT32, FLOAT16 (GPU) or FLOAT64 (checks). */
+    public static SdModel load(Path path, Path configDir, DataType weightType) throws IOException {
         NDManager manager = NDManager.newBaseManager();
         try {
-            LoadedCheckpoint ck = CheckpointLoader.load(path, configDir, manager, DataType.FLOAT32);
+            LoadedCheckpoint ck = CheckpointLoader.load(path, configDir, manager, weightType);
+            return build(ck, path, manager, weightType);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Builds the model from an already loaded checkpoint whose tensors live in {@code manager}. */
+    public static SdModel build(LoadedCheckpoint ck, Path path, NDManager manager, DataType weightType)
+            throws IOException {
+        try {
             if (ck.tokenizerDir() == null) {
                 throw new WeightsFormatException(path.getFileName()
                         + ": a single-file checkpoint has no tokenizer; pass --config with a diffusers folder of the"
@@ -52,13 +68,10 @@ public final class SdModelLoader {
             ModelInfo info = new ModelInfo(name, path.toAbsolutePath().toString(), ck.format().name().toLowerCase(),
                     ck.family().name().toLowerCase(), ck.schedulerConfig().path("prediction_type").asText("epsilon"),
                     ck.schedulerConfig().path("_class_name").asText(), demo, counts);
-            return new SdModel(info, ck.family(), tokenizer, text, unet, vae, ck.schedulerConfig(), manager);
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            if (e instanceof IllegalArgumentException iae) {
-                throw new WeightsFormatException(path.getFileName() + ": " + iae.getMessage(), iae);
-            }
-            throw e;
+            return new SdModel(info, ck.family(), tokenizer, text, unet, vae, ck.schedulerConfig(), manager,
+                    weightType);
+        } catch (IllegalArgumentException e) {
+            throw new WeightsFormatException(path.getFileName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.likeness.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.engine.rng.TorchGenerator;
@@ -116,15 +117,16 @@ public final class StableDiffusion implements ImageGenerator {
 
     /** Pixels in [0, 1] → scaled latents, sampling the posterior with the generator (diffusers' "sample" mode). */
     public NDArray encode(NDArray pixels01, TorchGenerator gen, NDManager m) {
-        AutoencoderKL.Posterior post = model.vae().encode(pixels01.mul(2f).sub(1f));
-        NDArray z = post.sample(Noise.randn(gen, m, post.mean().getShape()));
-        return z.mul(model.vae().config().scalingFactor());
+        NDArray pixels = pixels01.mul(2f).sub(1f).toType(model.computeType(), false);
+        AutoencoderKL.Posterior post = model.vae().encode(pixels);
+        NDArray noise = Noise.randn(gen, m, post.mean().getShape()).toType(model.computeType(), false);
+        return post.sample(noise).toType(DataType.FLOAT32, false).mul(model.vae().config().scalingFactor());
     }
 
     /** Scaled latents → images (n, 3, h, w) in [0, 1]. */
     public NDArray decode(NDArray latents) {
-        NDArray img = model.vae().decode(latents.div(model.vae().config().scalingFactor()));
-        return img.div(2f).add(0.5f).clip(0f, 1f);
+        NDArray z = latents.div(model.vae().config().scalingFactor()).toType(model.computeType(), false);
+        return model.vae().decode(z).toType(DataType.FLOAT32, false).div(2f).add(0.5f).clip(0f, 1f);
     }
 
     private Map<String, Object> metadata(GenerationRequest req, String sampler, long seed) {
