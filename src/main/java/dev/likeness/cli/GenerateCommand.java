@@ -74,14 +74,14 @@ final class GenerateCommand implements Callable<Integer> {
             if (m.info().demo()) {
                 System.err.println("note: using the built-in demo model (random weights): images are noise patterns");
             }
-            if (seed == null) {
-                System.err.println("seed: " + baseSeed);
-            }
             ProgressBar bar = new ProgressBar(System.err);
             List<GeneratedImage> images = new StableDiffusion(m).generate(req, bar, new CancelSignal());
             bar.done();
             for (Path p : write(images)) {
                 System.out.println(p);
+            }
+            if (seed == null) {
+                System.err.println("seed: " + baseSeed);
             }
         }
         return 0;

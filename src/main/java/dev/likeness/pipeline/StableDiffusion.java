@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.Scheduler;
@@ -72,7 +74,8 @@ public final class StableDiffusion implements ImageGenerator {
      */
     public NDArray sample(GenerationRequest req, String sampler, Conditioning cond, long seed, NDArray startLatents,
             NDArray initPixels, NDManager m, Progress progress, CancelSignal cancel) {
-        Scheduler sched = newScheduler(sampler, req.steps());
+        Scheduler sched = initPixels == null ? newScheduler(sampler, req.steps())
+                : newScheduler(sampler, req.steps(), img2imgConfig());
         TorchGenerator gen = new TorchGenerator(seed);
         int f = model.vaeScale();
         Shape shape = new Shape(1, model.unet().config().inChannels(), req.height() / f, req.width() / f);
@@ -94,7 +97,21 @@ public final class StableDiffusion implements ImageGenerator {
     }
 
     public Scheduler newScheduler(String sampler, int steps) {
-        return Schedulers.create(sampler, SchedulerConfig.parse(model.schedulerConfig()), steps);
+        return newScheduler(sampler, steps, model.schedulerConfig());
+    }
+
+    private static Scheduler newScheduler(String sampler, int steps, JsonNode config) {
+        return Schedulers.create(sampler, SchedulerConfig.parse(config), steps);
+    }
+
+    /**
+     * img2img never clips the predicted x0 to [-1, 1]: an encoded image's latents routinely exceed that range, and
+     * clipping them would wash the init image out (diffusers' reference img2img runs unclipped as well).
+     */
+    private JsonNode img2imgConfig() {
+        ObjectNode config = model.schedulerConfig().deepCopy();
+        config.put("clip_sample", false);
+        return config;
     }
 
     /** Text states for the request's prompt and negative prompt. */

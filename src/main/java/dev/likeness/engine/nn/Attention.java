@@ -59,11 +59,21 @@ public final class Attention {
         return x.transpose(0, 2, 1, 3).reshape(b, l, heads * d);
     }
 
-    /** softmax(q·kᵀ/√d + mask)·v on split heads; in fp32 when the layer asks for upcast or inputs are fp16. */
+    /** softmax(q·kᵀ/√d + mask)·v on split heads (torch's fused kernel unless disabled); fp32 when upcast. */
     public NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        if (FusedKernels.enabled()) {
+            if (upcast && q.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+                ai.djl.ndarray.types.DataType type = q.getDataType();
+                ai.djl.ndarray.types.DataType f32 = ai.djl.ndarray.types.DataType.FLOAT32;
+                return FusedKernels.sdpa(q.toType(f32, false), k.toType(f32, false), v.toType(f32, false),
+                        mask == null ? null : mask.toType(f32, false)).toType(type, false);
+            }
+            return FusedKernels.sdpa(q, k, v, mask);
+        }
         return scaledDotProduct(q, k, v, mask, upcast);
     }
 
+    /** The composed reference implementation of attention. */
     public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, NDArray mask, boolean upcast) {
         ai.djl.ndarray.types.DataType type = q.getDataType();
         boolean toFloat = upcast && type != ai.djl.ndarray.types.DataType.FLOAT32;

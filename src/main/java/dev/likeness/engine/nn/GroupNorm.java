@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Group normalisation over NCHW (or NCL) input. DJL has no group_norm op, so it is composed from layer norm over
- * each group's elements, which matches torch to ~1e-6.
+ * Group normalisation over NCHW (or NCL) input: torch's native kernel through {@link FusedKernels}, or composed
+ * from layer norm over each group's elements (matches torch to ~1e-6).
  */
 public final class GroupNorm {
     private final int groups;
@@ -23,6 +23,14 @@ public final class GroupNorm {
     }
 
     public NDArray forward(NDArray x) {
+        if (FusedKernels.enabled()) {
+            return FusedKernels.groupNorm(x, groups, weight, bias, eps);
+        }
+        return composed(x);
+    }
+
+    /** The composed reference: layer norm over each group, then the affine transform. */
+    public NDArray composed(NDArray x) {
         Shape shape = x.getShape();
         long n = shape.get(0);
         long perGroup = shape.size() / n / groups;
