@@ -27,20 +27,23 @@ final class JobWorker {
         this.journal = journal;
         this.runners = runners;
         this.thread = new Thread(this::loop, "likeness-gpu-worker");
+        this.thread.setDaemon(true);
     }
 
     void start() {
         thread.start();
     }
 
-    /** Asks the running job to stop at its next step and waits for the worker to end. */
+    /**
+     * Asks the running job to stop at its next step and waits for the worker to end. The thread is not
+     * interrupted: an interrupt would close the journal's FileChannel under a write.
+     */
     void stop() {
         stopping = true;
         Job running = current;
         if (running != null) {
             running.cancelSignal().cancel();
         }
-        thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
@@ -52,9 +55,12 @@ final class JobWorker {
         while (!stopping) {
             Job job;
             try {
-                job = queue.take();
+                job = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (job == null) {
+                continue;
             }
             current = job;
             try {
@@ -86,13 +92,15 @@ final class JobWorker {
                     new JobResults(job.dir().resolve("results")));
             runner.run(ctx);
             finish(job, JobState.SUCCEEDED, null);
-        } catch (CancelSignal.CancelledException e) {
+        } catch (Throwable t) { // any failure ends this job only; the worker stays up for the next one
             if (stopping) {
                 LOG.info("job " + job.id() + " interrupted by shutdown; it resumes on the next start");
                 return;
             }
-            finish(job, JobState.CANCELLED, new JobError("CANCELLED", "cancelled by the user"));
-        } catch (Throwable t) { // any failure ends this job only; the worker stays up for the next one
+            if (t instanceof CancelSignal.CancelledException) {
+                finish(job, JobState.CANCELLED, new JobError("CANCELLED", "cancelled by the user"));
+                return;
+            }
             JobError error = GpuErrors.classify(t);
             LOG.log(Level.WARNING, "job " + job.id() + " failed: " + error.code(), t);
             finish(job, JobState.FAILED, error);
