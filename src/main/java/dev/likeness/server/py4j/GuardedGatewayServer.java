@@ -22,10 +22,19 @@ public final class GuardedGatewayServer extends GatewayServer {
     private final String token;
     private final FacadeDispatcher dispatcher;
     private final int maxLineBytes;
+    private final int authTimeoutMs;
+    private final int idleTimeoutMs;
 
     public GuardedGatewayServer(GatewayFacade facade, InetAddress address, int port, String token, long maxBytesArg) {
-        super(new Object(), port, address, 0, AUTH_TIMEOUT_MS, List.of(),
+        this(facade, address, port, token, maxBytesArg, AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS);
+    }
+
+    GuardedGatewayServer(GatewayFacade facade, InetAddress address, int port, String token, long maxBytesArg,
+            int authTimeoutMs, int idleTimeoutMs) {
+        super(new Object(), port, address, 0, authTimeoutMs, List.of(),
                 new CallbackClient(0, address), ServerSocketFactory.getDefault());
+        this.authTimeoutMs = authTimeoutMs;
+        this.idleTimeoutMs = idleTimeoutMs;
         this.token = token;
         this.dispatcher = new FacadeDispatcher(facade);
         // a bytes argument travels base64-encoded on one line: 4/3 of the byte limit plus slack
@@ -35,7 +44,7 @@ public final class GuardedGatewayServer extends GatewayServer {
     @Override
     protected Py4JServerConnection createConnection(Gateway gateway, Socket socket) throws IOException {
         GuardedConnection[] self = new GuardedConnection[1];
-        self[0] = new GuardedConnection(socket, token, dispatcher, AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, maxLineBytes,
+        self[0] = new GuardedConnection(socket, token, dispatcher, authTimeoutMs, idleTimeoutMs, maxLineBytes,
                 () -> connectionStopped(self[0]));
         Thread t = new Thread(self[0], "likeness-py4j-connection");
         t.setDaemon(true);
