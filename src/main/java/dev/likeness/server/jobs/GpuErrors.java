@@ -1,6 +1,7 @@
 package dev.likeness.server.jobs;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns whatever a runner threw into a {@link JobError}. CUDA out-of-memory arrives from DJL as an
@@ -8,6 +9,8 @@ import java.util.Locale;
  */
 public final class GpuErrors {
     public static final String GPU_OUT_OF_MEMORY = "GPU_OUT_OF_MEMORY";
+    private static final Pattern ABSOLUTE_PATH =
+            Pattern.compile("(?:[A-Za-z]:)?[\\\\/](?:[^\\s'\"\\\\/]+[\\\\/])+([^\\s'\"\\\\/]+)");
 
     private GpuErrors() {}
 
@@ -29,7 +32,12 @@ public final class GpuErrors {
             return new JobError("SERVER_OUT_OF_MEMORY", "The server ran out of Java heap memory during this job.");
         }
         String what = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
-        return new JobError("JOB_FAILED", what);
+        return new JobError("JOB_FAILED", withoutDirectories(what));
+    }
+
+    /** Clients see file names, never the server's directories: "/home/u/x/model.bin" becomes "model.bin". */
+    static String withoutDirectories(String message) {
+        return ABSOLUTE_PATH.matcher(message).replaceAll("$1");
     }
 
     private static String firstLine(String s) {
