@@ -16,6 +16,8 @@ public final class Main {
 
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.addSubcommand("serve", new ServeCommand(new LocalEngine()));
+        cli.addSubcommand("pull", new PullCommand());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("likeness: error: " + describe(ex));
             if (System.getenv("LIKENESS_DEBUG") != null) {

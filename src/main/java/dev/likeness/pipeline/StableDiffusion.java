@@ -2,6 +2,7 @@ package dev.likeness.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,13 +42,14 @@ public final class StableDiffusion implements ImageGenerator {
     public List<GeneratedImage> generate(GenerationRequest req, ProgressListener listener, CancelSignal cancel) {
         String sampler = SamplerNames.resolve(req.sampler(), model.schedulerConfig());
         List<GeneratedImage> results = new ArrayList<>();
-        try (NDManager request = model.manager().newSubManager()) {
+        // The scope also closes results that ops attach to the weights' manager (e.g. embedding lookups).
+        try (NDScope scope = new NDScope(); NDManager request = model.manager().newSubManager()) {
             Conditioning cond = conditioning(req, request);
             int perImage = stepsRun(req, newScheduler(sampler, req.steps()));
             for (int k = 0; k < req.count(); k++) {
                 cancel.throwIfCancelled();
                 long seed = req.seed() + k;
-                try (NDManager run = request.newSubManager()) {
+                try (NDScope imageScope = new NDScope(); NDManager run = request.newSubManager()) {
                     NDArray init = req.initImage() == null ? null
                             : ImageTensors.toTensor(ImageTensors.resize(req.initImage(), req.width(), req.height()), run);
                     Progress progress = new Progress(listener, k * perImage, req.count() * perImage);

@@ -1,0 +1,22 @@
+package dev.likeness.server.concepts;
+
+import java.util.List;
+
+/**
+ * A learned concept as stored in {@code <concepts>/<name>/concept.json}, plus the payload files beside it.
+ *
+ * @param name        folder name, a checked slug
+ * @param method      personalization method (textual-inversion, dreambooth, perfusion, palp, ...)
+ * @param token       placeholder token used in prompts, e.g. {@code <my-cat>}
+ * @param classWord   the class the concept belongs to, e.g. "cat"
+ * @param modelFamily model family it was trained for ("sd1", "sd2")
+ * @param created     ISO-8601 creation time
+ * @param files       payload file names (besides concept.json)
+ * @param sizeBytes   total size of the folder
+ */
+public record Concept(String name, String method, String token, String classWord, String modelFamily,
+        String created, List<String> files, long sizeBytes) {
+    public Concept {
+        files = List.copyOf(files);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.likeness.server.config;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** Where the user's configuration lives on each OS: XDG on Linux, Application Support on macOS, %APPDATA% on Windows. */
+public final class UserDirs {
+    private UserDirs() {}
+
+    public static Path configDir() {
+        return configDir(System.getProperty("os.name", ""), System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    static Path configDir(String osName, Map<String, String> env, Path home) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows") && env.get("APPDATA") != null) {
+            return Path.of(env.get("APPDATA"), "likeness");
+        }
+        if (os.startsWith("mac")) {
+            return home.resolve("Library").resolve("Application Support").resolve("likeness");
+        }
+        String xdg = env.get("XDG_CONFIG_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "likeness");
+        }
+        return home.resolve(".config").resolve("likeness");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.likeness.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.server.api.ApiException;
+import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.security.SafeName;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+
+/** The concept library: list, get, rename, delete, export as zip. */
+final class ConceptHandlers {
+    private final ConceptStore store;
+    private final long maxJson;
+
+    ConceptHandlers(ConceptStore store, long maxJson) {
+        this.store = store;
+        this.maxJson = maxJson;
+    }
+
+    void list(Context ctx) {
+        ctx.json(Map.of("concepts", store.list()));
+    }
+
+    void get(Context ctx) {
+        ctx.json(store.get(ctx.pathParam("name")));
+    }
+
+    void rename(Context ctx) {
+        JsonNode body = Bodies.json(ctx, maxJson);
+        JsonNode to = body.get("newName");
+        if (to == null || !to.isTextual()) {
+            throw ApiException.badRequest("newName", "newName is required");
+        }
+        ctx.json(store.rename(ctx.pathParam("name"), to.asText()));
+    }
+
+    void delete(Context ctx) {
+        store.delete(ctx.pathParam("name"));
+        ctx.status(204);
+    }
+
+    void export(Context ctx) throws IOException {
+        String name = SafeName.concept("name", ctx.pathParam("name"));
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        store.exportZip(name, zip); // built first, so a missing concept is a clean 404 rather than a cut stream
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
+        ctx.result(zip.toByteArray());
+    }
+}

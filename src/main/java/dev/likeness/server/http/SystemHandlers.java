@@ -1,0 +1,27 @@
+package dev.likeness.server.http;
+
+import dev.likeness.server.api.SystemViews;
+import dev.likeness.server.api.Version;
+import dev.likeness.server.jobs.JobKinds;
+import dev.likeness.server.jobs.JobService;
+import io.javalin.http.Context;
+
+/** Health (no token) and version. */
+final class SystemHandlers {
+    private final JobService jobs;
+    private final boolean py4j;
+
+    SystemHandlers(JobService jobs, boolean py4j) {
+        this.jobs = jobs;
+        this.py4j = py4j;
+    }
+
+    void health(Context ctx) {
+        ctx.json(new SystemViews.Health("ok", Version.server()));
+    }
+
+    void version(Context ctx) {
+        ctx.json(new SystemViews.VersionInfo(Version.server(), Version.API,
+                JobKinds.PUBLIC.stream().filter(jobs::hasRunner).toList(), py4j));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.likeness.server.jobs;
+
+import dev.likeness.pipeline.CancelSignal;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * One job's live state. Mutated by the worker and by cancel; read by HTTP and Py4J. Every change bumps
+ * {@link #version()} and wakes {@link #awaitChange} waiters (the progress streams), which read a snapshot.
+ */
+public final class Job {
+    private final String id;
+    private final long seq;
+    private final String kind;
+    private final Instant created;
+    private final Path dir;
+    private final CancelSignal cancel = new CancelSignal();
+    private JobState state = JobState.QUEUED;
+    private Instant started;
+    private Instant finished;
+    private Progress progress = Progress.NONE;
+    private JobError error;
+    private int attempts;
+    private long version;
+
+    /** An immutable view for readers. */
+    public record Snapshot(String id, long seq, String kind, JobState state, Instant created, Instant started,
+            Instant finished, Progress progress, JobError error, int attempts, long version) {}
+
+    public Job(String id, long seq, String kind, Instant created, Path dir) {
+        this.id = id;
+        this.seq = seq;
+        this.kind = kind;
+        this.created = created;
+        this.dir = dir;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public CancelSignal cancelSignal() {
+        return cancel;
+    }
+
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(id, seq, kind, state, created, started, finished, progress, error, attempts, version);
+    }
+
+    public synchronized JobState state() {
+        return state;
+    }
+
+    synchronized void markRunning(Instant at, boolean resumedRun) {
+        state = JobState.RUNNING;
+        started = at;
+        attempts++;
+        progress = new Progress(0, 0, resumedRun ? "resuming" : "starting");
+        changed();
+    }
+
+    synchronized void markFinished(JobState terminal, Instant at, JobError err) {
+        state = terminal;
+        finished = at;
+        error = err;
+        changed();
+    }
+
+    /** Restores state read from the journal. */
+    synchronized void restore(JobState restored, Instant startedAt, Instant finishedAt, JobError err, int tries) {
+        state = restored;
+        started = startedAt;
+        finished = finishedAt;
+        error = err;
+        attempts = tries;
+        changed();
+    }
+
+    synchronized void reportProgress(int step, int total, String message) {
+        progress = new Progress(step, total, message == null ? "" : message);
+        changed();
+    }
+
+    /** Waits until the version differs from {@code seen} or the timeout passes; returns the current snapshot. */
+    public synchronized Snapshot awaitChange(long seen, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (version == seen) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
+        return snapshot();
+    }
+
+    private void changed() {
+        version++;
+        notifyAll();
+    }
+}

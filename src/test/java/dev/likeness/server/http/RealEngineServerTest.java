@@ -1,0 +1,62 @@
+package dev.likeness.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.cli.LocalEngine;
+import dev.likeness.cli.Main;
+import dev.likeness.server.LikenessServer;
+import dev.likeness.server.support.RawHttp;
+import dev.likeness.server.support.SseClient;
+import dev.likeness.server.support.TestServers;
+import dev.likeness.testing.Golden;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real server with the real engine on the tiny model: the HTTP image equals the CLI's for the same request. */
+class RealEngineServerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void generateOverHttpEqualsTheCli() throws Exception {
+        Path cliOut = dir.resolve("cli.png");
+        int code = Main.run("generate", "--model", Golden.model("sd1").toString(), "--prompt", "a photo of a cat",
+                "--negative", "blurry", "--seed", "7", "--steps", "6", "--sampler", "dpmpp_2m", "--width", "64",
+                "--height", "64", "--out", cliOut.toString());
+        assertEquals(0, code);
+        BufferedImage expected = ImageIO.read(cliOut.toFile());
+
+        try (LikenessServer server = LikenessServer.start(TestServers.config(dir.resolve("data"))
+                .withModel(Golden.model("sd1")), new LocalEngine())) {
+            RawHttp http = TestServers.client(server);
+            RawHttp.Response submit = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"a photo of a cat\","
+                    + "\"negativePrompt\":\"blurry\",\"seed\":7,\"steps\":6,\"sampler\":\"dpmpp_2m\",\"width\":64,"
+                    + "\"height\":64}");
+            assertEquals(202, submit.status(), submit.text());
+            String id = submit.json().get("id").asText();
+            List<SseClient.Event> events = SseClient.readAll(server.port(), server.token(),
+                    "/api/v1/jobs/" + id + "/events", 120_000);
+            assertEquals("done", events.get(events.size() - 1).name(), events.toString());
+            assertTrue(events.stream().filter(e -> e.name().equals("progress")).count() >= 2, events.toString());
+            JsonNode job = http.get("/api/v1/jobs/" + id).json();
+            assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+            assertEquals("dpmpp_2m", job.get("results").get(0).get("metadata").get("sampler").asText());
+            RawHttp.Response png = http.get(job.get("results").get(0).get("url").asText());
+            BufferedImage actual = ImageIO.read(new ByteArrayInputStream(png.body()));
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    assertEquals(expected.getRGB(x, y), actual.getRGB(x, y), "pixel " + x + "," + y);
+                }
+            }
+            assertEquals(400, http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"x\",\"sampler\":\"bogus\"}")
+                    .status());
+        }
+    }
+}
