@@ -27,8 +27,8 @@ public final class PullCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME|URL", description = "Catalog name (e.g. sd15) or URL.")
     String what;
 
-    @Option(names = "--models-dir", paramLabel = "DIR", defaultValue = "models",
-            description = "Where models go. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--models-dir", paramLabel = "DIR",
+            description = "Where models go. Default: models/ of this checkout, or $LIKENESS_MODELS.")
     Path modelsDir;
 
     @Option(names = "--catalog", paramLabel = "FILE",
@@ -54,6 +54,10 @@ public final class PullCommand implements Callable<Integer> {
 
     PullCommand(HttpClient client) {
         this.client = client;
+    }
+
+    private Path models() {
+        return modelsDir != null ? modelsDir : ModelLocator.modelsDir();
     }
 
     @Override
@@ -83,7 +87,7 @@ public final class PullCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the sha256 must be 64 hex digits");
             }
             DownloadProgressBar bar = new DownloadProgressBar(err, name);
-            ModelDownloader.Result r = new ModelDownloader(client).download(url, modelsDir.resolve(name), expected,
+            ModelDownloader.Result r = new ModelDownloader(client).download(url, models().resolve(name), expected,
                     skipVerify, bar::update);
             bar.finish();
             out.println((r.alreadyPresent() ? "already installed: " : "installed: ") + r.file() + " (sha256 "
@@ -101,7 +105,7 @@ public final class PullCommand implements Callable<Integer> {
     }
 
     private ModelCatalog catalog() throws java.io.IOException {
-        return ModelCatalog.read(catalogFile != null ? catalogFile : modelsDir.resolve("catalog.json"));
+        return ModelCatalog.read(catalogFile != null ? catalogFile : models().resolve("catalog.json"));
     }
 
     static void checkFileName(String name) {

@@ -36,27 +36,37 @@ public final class DemoModel {
     public static final String MARKER = "LIKENESS_DEMO_MODEL.txt";
     public static final String FOLDER = "likeness-demo";
     private static final long SEED = 20261123L;
+    /** First line of the marker; a folder made by an older generator is replaced. */
+    private static final String VERSION_LINE = "likeness-demo v2";
 
     private DemoModel() {}
 
     /** The demo model folder under {@code modelsDir}, generated if it is not there yet. */
     public static Path ensure(Path modelsDir) throws IOException {
         Path target = modelsDir.resolve(FOLDER);
-        if (Files.isRegularFile(target.resolve(MARKER))) {
+        if (isCurrent(target)) {
             return target;
         }
         Files.createDirectories(modelsDir);
+        if (Files.exists(target)) {
+            deleteTree(target);
+        }
         Path tmp = Files.createTempDirectory(modelsDir, "." + FOLDER + "-");
         write(tmp);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            if (!Files.isRegularFile(target.resolve(MARKER))) {
+            if (!isCurrent(target)) {
                 throw e;
             }
             deleteTree(tmp); // another process made it first
         }
         return target;
+    }
+
+    private static boolean isCurrent(Path dir) throws IOException {
+        Path marker = dir.resolve(MARKER);
+        return Files.isRegularFile(marker) && Files.readString(marker).startsWith(VERSION_LINE);
     }
 
     static void write(Path dir) throws IOException {
@@ -85,7 +95,7 @@ public final class DemoModel {
             writeWeights(dir.resolve("vae/diffusion_pytorch_model.safetensors"), m, gen,
                     p -> new AutoencoderKL(p, VaeConfig.from(vaeConfig())));
         }
-        AtomicFiles.writeString(dir.resolve(MARKER), "Likeness built-in demo model: a tiny Stable Diffusion 1.x"
+        AtomicFiles.writeString(dir.resolve(MARKER), VERSION_LINE + "\nLikeness built-in demo model: a tiny Stable Diffusion 1.x"
                 + " architecture with seeded random weights.\nIt makes abstract noise images; use it to try the"
                 + " server, plug-ins and training.\nFor real images pass --model with a Stable Diffusion 1.5 or 2.1"
                 + " model (see models/README.md).\n");
@@ -160,6 +170,8 @@ public final class DemoModel {
                 .put("out_channels", 3).put("latent_channels", 4).put("layers_per_block", 1)
                 .put("norm_num_groups", 32).put("scaling_factor", 0.18215).put("sample_size", 64);
         n.putArray("block_out_channels").add(32).add(64);
+        n.putArray("down_block_types").add("DownEncoderBlock2D").add("DownEncoderBlock2D");
+        n.putArray("up_block_types").add("UpDecoderBlock2D").add("UpDecoderBlock2D");
         return n;
     }
 

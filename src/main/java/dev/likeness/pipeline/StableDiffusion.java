@@ -151,7 +151,7 @@ public final class StableDiffusion implements ImageGenerator {
     private Map<String, Object> metadata(GenerationRequest req, String sampler, long seed) {
         Map<String, Object> md = new LinkedHashMap<>();
         md.put("prompt", req.prompt());
-        md.put("negative_prompt", req.negativePrompt());
+        md.put("negativePrompt", req.negativePrompt());
         md.put("seed", seed);
         md.put("steps", req.steps());
         md.put("guidance", req.guidance());
