@@ -23,10 +23,11 @@ public final class SdModel implements AutoCloseable {
     private final JsonNode schedulerConfig;
     private final NDManager manager;
     private final DataType computeType;
+    private final ModelParameters parameters;
 
     public SdModel(ModelInfo info, ModelFamily family, ClipTokenizer tokenizer, ClipTextModel textEncoder,
             UNet2DCondition unet, AutoencoderKL vae, JsonNode schedulerConfig, NDManager manager,
-            DataType computeType) {
+            DataType computeType, ModelParameters parameters) {
         this.info = info;
         this.family = family;
         this.tokenizer = tokenizer;
@@ -36,6 +37,12 @@ public final class SdModel implements AutoCloseable {
         this.schedulerConfig = schedulerConfig;
         this.manager = manager;
         this.computeType = computeType;
+        this.parameters = parameters;
+    }
+
+    /** Every bound weight by diffusers name, per component (training selects its trainables from these). */
+    public ModelParameters parameters() {
+        return parameters;
     }
 
     /** The type the networks compute in; latents and scheduler math stay float32. */

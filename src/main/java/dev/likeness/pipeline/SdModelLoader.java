@@ -55,13 +55,15 @@ public final class SdModelLoader {
                         + " same family (its tokenizer/ and config files are used)");
             }
             ClipTokenizer tokenizer = ClipTokenizer.load(ck.tokenizerDir());
-            Map<String, Long> counts = new LinkedHashMap<>();
-            ClipTextModel text = bind("text_encoder", ck.textEncoder(), TOLERATED_TEXT_EXTRAS, counts,
+            Map<String, Map<String, NDArray>> params = new LinkedHashMap<>();
+            ClipTextModel text = bind("text_encoder", ck.textEncoder(), TOLERATED_TEXT_EXTRAS, params,
                     p -> new ClipTextModel(p, ClipConfig.from(ck.textConfig())));
-            UNet2DCondition unet = bind("unet", ck.unet(), Set.of(), counts,
+            UNet2DCondition unet = bind("unet", ck.unet(), Set.of(), params,
                     p -> new UNet2DCondition(p, UNetConfig.from(ck.unetConfig())));
-            AutoencoderKL vae = bind("vae", ck.vae(), Set.of(), counts,
+            AutoencoderKL vae = bind("vae", ck.vae(), Set.of(), params,
                     p -> new AutoencoderKL(p, VaeConfig.from(ck.vaeConfig())));
+            Map<String, Long> counts = new LinkedHashMap<>();
+            params.forEach((c, m) -> counts.put(c, m.values().stream().mapToLong(NDArray::size).sum()));
             boolean demo = Files.isRegularFile(path.resolve(DemoModel.MARKER));
             String name = demo ? "likeness-demo (random weights, for trying the tools only)"
                     : path.getFileName().toString();
@@ -69,18 +71,18 @@ public final class SdModelLoader {
                     ck.family().name().toLowerCase(), ck.schedulerConfig().path("prediction_type").asText("epsilon"),
                     ck.schedulerConfig().path("_class_name").asText(), demo, counts);
             return new SdModel(info, ck.family(), tokenizer, text, unet, vae, ck.schedulerConfig(), manager,
-                    weightType);
+                    weightType, new ModelParameters(params.get("text_encoder"), params.get("unet"), params.get("vae")));
         } catch (IllegalArgumentException e) {
             throw new WeightsFormatException(path.getFileName() + ": " + e.getMessage(), e);
         }
     }
 
     private static <T> T bind(String component, Map<String, NDArray> tensors, Set<String> tolerated,
-            Map<String, Long> counts, Function<Params, T> ctor) throws WeightsFormatException {
+            Map<String, Map<String, NDArray>> params, Function<Params, T> ctor) throws WeightsFormatException {
         StateDictSource src = new StateDictSource(component, tensors);
         T module = ctor.apply(Params.root(src));
         src.verify(tolerated);
-        counts.put(component, src.bound().values().stream().mapToLong(NDArray::size).sum());
+        params.put(component, java.util.Collections.unmodifiableMap(src.bound()));
         return module;
     }
 }

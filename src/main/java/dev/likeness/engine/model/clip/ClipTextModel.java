@@ -37,9 +37,51 @@ public final class ClipTextModel {
         return tokenEmbedding;
     }
 
-    /** Embeds ids with the model's own table. */
+    private volatile NDArray addedRows;
+
+    /**
+     * Rows for token ids at and above the base vocabulary (placeholder tokens of applied concepts), (n, hidden);
+     * null for none. The base table itself is never modified.
+     */
+    public void setAddedRows(NDArray rows) {
+        this.addedRows = rows;
+    }
+
+    public NDArray addedRows() {
+        return addedRows;
+    }
+
+    public int baseVocabSize() {
+        return (int) tokenEmbedding.getShape().get(0);
+    }
+
+    /** Embeds ids with the model's table and the applied concepts' added rows. */
     public NDArray embed(NDArray ids) {
-        return tokenEmbedding.get(ids.toType(DataType.INT64, false));
+        return embed(ids, addedRows);
+    }
+
+    /**
+     * Embeds ids; ids ≥ the base vocabulary take their row from {@code extraRows} (row id − vocab). Gradients flow
+     * into {@code extraRows} only, which is how Textual Inversion trains a new token.
+     */
+    public NDArray embed(NDArray ids, NDArray extraRows) {
+        NDArray longIds = ids.toType(DataType.INT64, false);
+        long vocab = tokenEmbedding.getShape().get(0);
+        if (extraRows == null) {
+            if (longIds.max().getLong() >= vocab) {
+                throw new IllegalArgumentException("token id beyond the vocabulary and no concept rows applied");
+            }
+            return tokenEmbedding.get(longIds);
+        }
+        NDArray added = longIds.gte(vocab);
+        NDArray baseIds = ai.djl.ndarray.NDArrays.where(added, longIds.zerosLike(), longIds);
+        NDArray extraIds = ai.djl.ndarray.NDArrays.where(added, longIds.sub(vocab), longIds.zerosLike());
+        if (extraIds.max().getLong() >= extraRows.getShape().get(0)) {
+            throw new IllegalArgumentException("token id has no applied concept row");
+        }
+        NDArray base = tokenEmbedding.get(baseIds);
+        NDArray extra = extraRows.get(extraIds);
+        return ai.djl.ndarray.NDArrays.where(added.expandDims(-1).broadcast(base.getShape()), extra, base);
     }
 
     /** Runs the encoder on ids (batch, tokens). */

@@ -1,0 +1,26 @@
+package dev.likeness.train;
+
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Supplier;
+
+/** torch's grad mode is per thread and on by default in new threads: inference and optimizer updates turn it off. */
+public final class GradMode {
+    private GradMode() {}
+
+    public static <T> T off(Supplier<T> body) {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(was);
+        }
+    }
+
+    public static void off(Runnable body) {
+        off(() -> {
+            body.run();
+            return null;
+        });
+    }
+}
