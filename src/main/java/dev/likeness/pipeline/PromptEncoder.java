@@ -14,7 +14,7 @@ public final class PromptEncoder {
 
     /** Token ids (1, 77) of a prompt. */
     public NDArray ids(String prompt, NDManager m) {
-        long[] ids = model.tokenizer().encode(prompt);
+        long[] ids = model.tokenizer().encode(model.conceptTokens().expand(prompt));
         return m.create(ids, new Shape(1, ids.length));
     }
 

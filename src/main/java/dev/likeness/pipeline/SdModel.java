@@ -24,6 +24,7 @@ public final class SdModel implements AutoCloseable {
     private final NDManager manager;
     private final DataType computeType;
     private final ModelParameters parameters;
+    private final ConceptTokens conceptTokens;
 
     public SdModel(ModelInfo info, ModelFamily family, ClipTokenizer tokenizer, ClipTextModel textEncoder,
             UNet2DCondition unet, AutoencoderKL vae, JsonNode schedulerConfig, NDManager manager,
@@ -38,6 +39,12 @@ public final class SdModel implements AutoCloseable {
         this.manager = manager;
         this.computeType = computeType;
         this.parameters = parameters;
+        this.conceptTokens = new ConceptTokens(tokenizer, textEncoder, manager);
+    }
+
+    /** Placeholder tokens of the Textual Inversion concepts applied to this model. */
+    public ConceptTokens conceptTokens() {
+        return conceptTokens;
     }
 
     /** Every bound weight by diffusers name, per component (training selects its trainables from these). */

@@ -22,11 +22,27 @@ public final class StableDiffusion implements ImageGenerator {
     private final SdModel model;
     private final PromptEncoder prompts;
     private final DenoiseLoop loop;
+    private final ConceptSource concepts;
+
+    /** Applies a request's named concepts to the model before sampling. */
+    @FunctionalInterface
+    public interface ConceptSource {
+        ConceptSource NONE = (model, name) -> {
+            throw new java.io.IOException("no concept library: cannot use concept '" + name + "'");
+        };
+
+        void apply(SdModel model, String name) throws java.io.IOException;
+    }
 
     public StableDiffusion(SdModel model) {
+        this(model, ConceptSource.NONE);
+    }
+
+    public StableDiffusion(SdModel model, ConceptSource concepts) {
         this.model = model;
         this.prompts = new PromptEncoder(model);
         this.loop = new DenoiseLoop(model.unet());
+        this.concepts = concepts;
     }
 
     public SdModel model() {
@@ -41,6 +57,13 @@ public final class StableDiffusion implements ImageGenerator {
     @Override
     public List<GeneratedImage> generate(GenerationRequest req, ProgressListener listener, CancelSignal cancel) {
         String sampler = SamplerNames.resolve(req.sampler(), model.schedulerConfig());
+        for (String concept : req.concepts()) {
+            try {
+                concepts.apply(model, concept);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         List<GeneratedImage> results = new ArrayList<>();
         // The scope also closes results that ops attach to the weights' manager (e.g. embedding lookups).
         try (NDScope scope = new NDScope(); NDManager request = model.manager().newSubManager()) {

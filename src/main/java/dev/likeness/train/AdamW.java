@@ -2,6 +2,7 @@ package dev.likeness.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,8 +34,14 @@ public final class AdamW implements AutoCloseable {
         return new AdamW(parent, 0.9, 0.999, 1e-8, weightDecay);
     }
 
-    /** One update of every parameter that has a gradient. Runs with grad mode off. */
+    /** One update of every parameter that has a gradient, all at one learning rate. */
     public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
+        step(params, grads, name -> lr);
+    }
+
+    /** One update of every parameter that has a gradient, each at its own learning rate. Runs with grad mode off. */
+    public void step(Map<String, NDArray> params, Map<String, NDArray> grads,
+            java.util.function.ToDoubleFunction<String> lrOf) {
         steps++;
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
@@ -45,17 +52,26 @@ public final class AdamW implements AutoCloseable {
                     continue;
                 }
                 NDArray p = e.getValue();
-                NDArray mi = m.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape(), p.getDataType()));
-                NDArray vi = v.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape(), p.getDataType()));
-                mi.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-                vi.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
-                if (weightDecay != 0) {
-                    p.muli((float) (1 - lr * weightDecay));
+                double lr = lrOf.applyAsDouble(e.getKey());
+                NDArray mi = m.computeIfAbsent(e.getKey(), k -> persistent(state.zeros(p.getShape(), p.getDataType())));
+                NDArray vi = v.computeIfAbsent(e.getKey(), k -> persistent(state.zeros(p.getShape(), p.getDataType())));
+                try (NDScope scope = new NDScope()) {
+                    mi.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                    vi.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
+                    if (weightDecay != 0) {
+                        p.muli((float) (1 - lr * weightDecay));
+                    }
+                    NDArray denom = vi.div((float) bc2).sqrt().add((float) eps);
+                    p.subi(mi.div(denom).mul((float) (lr / bc1)));
                 }
-                NDArray denom = vi.div((float) bc2).sqrt().add((float) eps);
-                p.subi(mi.div(denom).mul((float) (lr / bc1)));
             }
         });
+    }
+
+    /** State outlives any NDScope the caller is in. */
+    private static NDArray persistent(NDArray a) {
+        NDScope.unregister(a);
+        return a;
     }
 
     public long steps() {

@@ -1,6 +1,7 @@
 package dev.likeness.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import java.util.Collection;
 
 /** torch.nn.utils.clip_grad_norm_: scales all gradients together so their global L2 norm is at most max. */
@@ -10,9 +11,9 @@ public final class GradientClipping {
     /** @return the global norm before clipping */
     public static double clipGlobalNorm(Collection<NDArray> grads, double maxNorm) {
         double sumSq = 0;
-        for (NDArray g : grads) {
-            try (NDArray s = g.square().sum()) {
-                sumSq += s.getFloat();
+        try (NDScope scope = new NDScope()) {
+            for (NDArray g : grads) {
+                sumSq += g.square().sum().getFloat();
             }
         }
         double norm = Math.sqrt(sumSq);

@@ -57,7 +57,17 @@ public final class FusedKernels {
         return IValue.from((PtNDArray) a);
     }
 
+    /**
+     * TorchScript's profiling executor would swap in a re-optimized graph after a few calls, so results would depend
+     * on call history (a resumed training run would differ from an uninterrupted one). The setting is per thread.
+     */
+    private static final ThreadLocal<Boolean> PLAIN_EXECUTOR = ThreadLocal.withInitial(() -> {
+        JniUtils.setGraphExecutorOptimize(false);
+        return true;
+    });
+
     private static NDArray call(PtNDManager m, String method, IValue... args) {
+        PLAIN_EXECUTOR.get();
         PtSymbolBlock block = MODULES.computeIfAbsent(m.getDevice(), d -> load(m));
         boolean grad = JniUtils.isGradMode();
         try (IValue out = TrainableMethodCall.run(block, method, grad, args)) {

@@ -159,7 +159,11 @@ public final class NoiseSchedule {
         return new NDArray[] {onDeviceOf(x, m.create(signal, shape)), onDeviceOf(x, m.create(noise, shape))};
     }
 
+    /**
+     * A torch-owned copy on the sample's device and dtype: autograd may keep the coefficient for the backward pass
+     * after this scope closes the Java-buffer-backed original.
+     */
     private static NDArray onDeviceOf(NDArray like, NDArray a) {
-        return a.toDevice(like.getDevice(), false).toType(like.getDataType(), false);
+        return a.toDevice(like.getDevice(), false).toType(like.getDataType(), true);
     }
 }

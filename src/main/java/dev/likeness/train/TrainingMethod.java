@@ -1,0 +1,36 @@
+package dev.likeness.train;
+
+import ai.djl.ndarray.NDArray;
+import dev.likeness.engine.rng.TorchGenerator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What one personalization method contributes to the shared {@link TrainingLoop}: its trainable tensors, the loss
+ * of one (micro-)batch, and how the result is saved as a concept.
+ */
+public interface TrainingMethod extends AutoCloseable {
+    /** Trainable leaf tensors by stable name; the loop makes them require gradients and optimizes them. */
+    Map<String, NDArray> trainables();
+
+    /** Learning rate multiplier per trainable (Perfusion trains two groups at different rates). Default 1. */
+    default double lrScale(String trainable) {
+        return 1.0;
+    }
+
+    /** Loss of one batch drawn with {@code rng}; called with gradient recording on, inside a per-step scope. */
+    NDArray loss(TorchGenerator rng, int batchSize);
+
+    /** The loss on a fixed evaluation batch (fixed seed: same images, noise and timesteps every call). */
+    double evalLoss(long seed, int batchSize);
+
+    /** Called after each optimizer step with gradients off (e.g. an EMA update). */
+    default void afterStep(int step) {}
+
+    /** Writes the finished concept (concept.json and payload) into an empty folder. */
+    void saveConcept(Path dir, String name) throws IOException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,22 @@
+package dev.likeness.testing;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+
+/** Small synthetic subject images: a coloured blob on a transparent background (alpha = subject mask). */
+public final class TestImages {
+    private TestImages() {}
+
+    public static BufferedImage subject(int size, int variant) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(variant % 2 == 0 ? new Color(200, 60, 40) : new Color(40, 90, 200));
+        int r = size / 3 + variant * 2;
+        g.fillOval(size / 2 - r, size / 2 - r + variant * 3, 2 * r, 2 * r);
+        g.setColor(Color.YELLOW);
+        g.fillRect(size / 2 - 4, size / 4, 8, 8);
+        g.dispose();
+        return img;
+    }
+}
