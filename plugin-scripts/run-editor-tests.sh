@@ -32,11 +32,11 @@ T0=$(date +%s)
 stage() { echo "== [$(( $(date +%s) - T0 ))s] $*"; }
 
 # -- packages -------------------------------------------------------------------------------------------------------
-if [ "$RUN_KRITA" = 1 ] && ! { command -v kritarunner >/dev/null && /usr/bin/python3 -c 'import PyQt5' 2>/dev/null; }; then
-  stage "installing krita (apt)"
+if [ "$RUN_KRITA" = 1 ] && ! { command -v kritarunner >/dev/null && /usr/bin/python3 -c 'import PyQt5, PyQt6' 2>/dev/null; }; then
+  stage "installing krita (apt), and PyQt6 for the Qt6 smoke test"
   export DEBIAN_FRONTEND=noninteractive
   timeout 300 apt-get update -qq
-  timeout 900 apt-get install -y -qq --no-install-recommends krita python3-pyqt5 python3-sip >/dev/null
+  timeout 900 apt-get install -y -qq --no-install-recommends krita python3-pyqt5 python3-sip python3-pyqt6 >/dev/null
 fi
 if [ "$RUN_GIMP" = 1 ]; then
   stage "GIMP 3 chroot (Debian trixie) in $CACHE"
@@ -89,6 +89,22 @@ if [ "$RUN_KRITA" = 1 ]; then
     echo '[{"check": "krita run", "status": "FAIL", "detail": "no results"}]' >"$WORK/krita.json"
   fi
   RESULTS+=("krita=$WORK/krita.json")
+
+  # Krita 6 uses PyQt6: build the docker with both bindings outside Krita (stand-in krita module).
+  for major in 5 6; do
+    stage "docker widgets with PyQt$major (offscreen, outside Krita)"
+    if HOME="$KHOME" XDG_RUNTIME_DIR="$WORK/xdg" LIKENESS_DATA_DIR="$WORK/no-server" QT_QPA_PLATFORM=offscreen \
+        timeout 120 /usr/bin/python3 "$CI_DIR/qt_smoke.py" "$major" "$KHOME/.local/share/krita/pykrita" \
+        >"$WORK/qt$major.log" 2>&1; then
+      echo "PASS docker and actions build with PyQt$major"
+      echo "[{\"check\": \"docker with PyQt$major\", \"status\": \"PASS\", \"detail\": \"\"}]" >"$WORK/qt$major.json"
+    else
+      tail -n 20 "$WORK/qt$major.log"
+      python3 -c 'import json,sys;json.dump([{"check":"docker with PyQt"+sys.argv[1],"status":"FAIL","detail":open(sys.argv[2]).read()[-1500:]}],open(sys.argv[3],"w"))' \
+        "$major" "$WORK/qt$major.log" "$WORK/qt$major.json"
+    fi
+    RESULTS+=("krita-qt$major=$WORK/qt$major.json")
+  done
 fi
 
 # -- GIMP 3 ---------------------------------------------------------------------------------------------------------
