@@ -20,10 +20,8 @@ QT6 = _use_qt6()
 
 if QT6:
     from PyQt6 import QtCore, QtGui, QtWidgets  # noqa: F401
-    from PyQt6.QtGui import QAction  # noqa: F401
 else:
     from PyQt5 import QtCore, QtGui, QtWidgets  # noqa: F401
-    from PyQt5.QtWidgets import QAction  # noqa: F401
 
 QByteArray = QtCore.QByteArray
 QTimer = QtCore.QTimer
@@ -38,6 +36,3 @@ def exec_dialog(dialog):
 def process_events():
     QtCore.QCoreApplication.processEvents()
 
-
-def accepted():
-    return QtWidgets.QDialog.DialogCode.Accepted if QT6 else QtWidgets.QDialog.Accepted
