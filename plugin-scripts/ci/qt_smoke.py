@@ -1,0 +1,64 @@
+"""Builds the Krita plug-in's docker and dialogs with PyQt5 or PyQt6 (argv[1]: 5 or 6) outside Krita, with a stand-in
+`krita` module, offscreen: catches Qt5/Qt6 API differences (enums, exec, QAction) that Krita 5.1 alone cannot.
+Usage: QT_QPA_PLATFORM=offscreen python3 qt_smoke.py 6 PYKRITA_DIR"""
+import sys
+import types
+
+major, pykrita = sys.argv[1], sys.argv[2]
+binding = "PyQt%s" % major
+QtWidgets = __import__(binding + ".QtWidgets", fromlist=["QtWidgets"])  # load it first, as Krita does
+app = QtWidgets.QApplication([])
+
+
+class _Doc:
+    def annotation(self, key):
+        return None
+
+
+class _Krita:
+    registered = []
+
+    @staticmethod
+    def instance():
+        return _Krita()
+
+    def activeDocument(self):
+        return _Doc()
+
+    def addExtension(self, ext):
+        self.registered.append(type(ext).__name__)
+
+    def addDockWidgetFactory(self, factory):
+        self.registered.append(factory.args[0])
+
+
+class _Factory:
+    def __init__(self, *args):
+        self.args = args
+
+
+fake = types.ModuleType("krita")
+fake.DockWidget = type("DockWidget", (QtWidgets.QDockWidget,), {})
+fake.Krita = _Krita
+fake.DockWidgetFactory = _Factory
+fake.DockWidgetFactoryBase = type("DockWidgetFactoryBase", (), {"DockRight": 2})
+fake.Extension = type("Extension", (), {"__init__": lambda self, parent=None: None})
+sys.modules["krita"] = fake
+sys.path.insert(0, pykrita)
+sys.path.insert(0, pykrita + "/likeness")
+
+from likeness import qt_compat  # noqa: E402
+assert qt_compat.QT6 == (major == "6"), "qt_compat picked the wrong binding"
+from likeness import docker, extension  # noqa: E402,F401
+assert _Krita.registered == ["LikenessExtension", "likeness_docker"], _Krita.registered
+
+d = docker.LikenessDocker()
+d.check_pending()
+d._concepts_loaded(("Likeness 0.1.0 at http://127.0.0.1:1", [{"name": "my-cat", "token": "<my-cat>"}]))
+d.concept.setCurrentIndex(1)
+d._concept_picked(1)
+assert "<my-cat>" in d.prompt.toPlainText(), d.prompt.toPlainText()
+d.strength.setValue(35)
+assert d.strength_label.text() == "0.35"
+assert [m for m in sys.modules if m.startswith("PyQt") and not m.startswith(binding)] == [], "mixed Qt bindings"
+print("qt smoke %s: PASS" % binding)

@@ -1,0 +1,279 @@
+"""The Likeness docker: prompt, concept picker, generation settings, progress bar and Cancel. All server work
+runs through krita_ops (worker threads); a QTimer polls them on the UI thread."""
+
+from krita import DockWidget, Krita
+
+import likeness_client as lc
+import likeness_jobs as jobs
+
+from . import dialogs
+from . import krita_layers as kl
+from . import krita_ops as ops
+from .qt_compat import QTimer, QtWidgets
+
+DOCKER_ID = "likeness_docker"
+_instances = []
+
+
+def current():
+    """The docker of the active window, if one is open (menu actions use its settings)."""
+    return _instances[-1] if _instances else None
+
+
+class LikenessDocker(DockWidget):
+    def __init__(self):
+        super().__init__()
+        self.setWindowTitle("Likeness")
+        self.op = None
+        self._concept_task = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._tick)
+        self._build()
+        _instances.append(self)
+        self.refresh_concepts()
+
+    # -- layout --------------------------------------------------------------------------------------------------
+    def _build(self):
+        W = QtWidgets
+        root = W.QWidget(self)
+        form = W.QFormLayout()
+        self.status = W.QLabel("Not connected yet")
+        self.status.setWordWrap(True)
+        self.concept = W.QComboBox()
+        self.concept.activated.connect(self._concept_picked)
+        refresh = W.QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh_concepts)
+        row = W.QHBoxLayout()
+        row.addWidget(self.concept, 1)
+        row.addWidget(refresh)
+        self.prompt = W.QPlainTextEdit("a photo of {}")
+        self.prompt.setMaximumHeight(70)
+        self.negative = W.QLineEdit()
+        self.count = _spin(1, 16, 4)
+        self.seed = _spin(-1, 2 ** 31 - 1, -1)
+        self.seed.setSpecialValueText("random")
+        self.steps = _spin(1, 200, 30)
+        self.guidance = W.QDoubleSpinBox()
+        self.guidance.setRange(0, 30)
+        self.guidance.setValue(7.5)
+        self.width_box = _spin(0, 2048, 0, 8)
+        self.width_box.setSpecialValueText("auto")
+        self.height_box = _spin(0, 2048, 0, 8)
+        self.height_box.setSpecialValueText("auto")
+        size = W.QHBoxLayout()
+        size.addWidget(self.width_box)
+        size.addWidget(W.QLabel("x"))
+        size.addWidget(self.height_box)
+        self.layout_retouch = W.QCheckBox("Layout-and-Retouch")
+        self.strength = W.QSlider()
+        self.strength.setOrientation(_horizontal())
+        self.strength.setRange(1, 100)
+        self.strength.setValue(60)
+        self.strength_label = W.QLabel("0.60")
+        self.strength.valueChanged.connect(lambda v: self.strength_label.setText("%.2f" % (v / 100.0)))
+        strength = W.QHBoxLayout()
+        strength.addWidget(self.strength, 1)
+        strength.addWidget(self.strength_label)
+
+        form.addRow(self.status)
+        form.addRow("Concept", row)
+        form.addRow("Prompt", self.prompt)
+        form.addRow("Negative", self.negative)
+        form.addRow("Count", self.count)
+        form.addRow("Seed", self.seed)
+        form.addRow("Steps", self.steps)
+        form.addRow("Guidance", self.guidance)
+        form.addRow("Size", size)
+        form.addRow("", self.layout_retouch)
+        form.addRow("Strength", strength)
+
+        buttons = W.QGridLayout()
+        for i, (text, slot) in enumerate([("Generate", self.generate), ("Retouch", self.retouch),
+                                          ("Refine", self.refine), ("Personalize...", self.personalize)]):
+            b = W.QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b, i // 2, i % 2)
+        self.progress = W.QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("")
+        self.progress.setTextVisible(True)
+        self.cancel_button = W.QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        prog = W.QHBoxLayout()
+        prog.addWidget(self.progress, 1)
+        prog.addWidget(self.cancel_button)
+        self.message = W.QLabel("")
+        self.message.setWordWrap(True)
+        self.fetch_button = W.QPushButton("Fetch finished results")
+        self.fetch_button.clicked.connect(self.fetch)
+        self.fetch_button.setVisible(False)
+        settings = W.QPushButton("Server settings...")
+        settings.clicked.connect(self.settings)
+
+        outer = W.QVBoxLayout(root)
+        outer.addLayout(form)
+        outer.addLayout(buttons)
+        outer.addLayout(prog)
+        outer.addWidget(self.message)
+        outer.addWidget(self.fetch_button)
+        outer.addWidget(settings)
+        outer.addStretch(1)
+        self.setWidget(root)
+
+    # -- Krita hooks ---------------------------------------------------------------------------------------------
+    def canvasChanged(self, canvas):
+        self.check_pending()
+
+    def check_pending(self):
+        """Offers to fetch results when the active document records jobs (e.g. after reopening it)."""
+        doc = Krita.instance().activeDocument()
+        n = len(ops.pending_jobs(doc)) if doc is not None else 0
+        self.fetch_button.setText("Fetch finished results (%d job%s recorded in this document)"
+                                  % (n, "" if n == 1 else "s"))
+        self.fetch_button.setVisible(n > 0 and not (self.op and self.op.running))
+
+    # -- concepts ------------------------------------------------------------------------------------------------
+    def refresh_concepts(self):
+        self.status.setText("Connecting...")
+        try:
+            client = lc.connect()
+        except lc.LikenessError as e:
+            self.status.setText(e.message)
+            return
+        from likeness_tasks import BackgroundTask
+
+        def flow(c, report=None, started=None):
+            return c.check(), c.concepts()
+        self._concept_task = BackgroundTask(flow, client).start()
+        self._timer.start()
+
+    def _concepts_loaded(self, value):
+        line, concepts = value
+        self.status.setText(line)
+        keep = self.concept_name()
+        self.concept.clear()
+        self.concept.addItem("(no concept)", "")
+        for c in concepts:
+            self.concept.addItem("%s  %s" % (c["name"], c.get("token", "")), c["name"])
+        i = self.concept.findData(keep)
+        self.concept.setCurrentIndex(max(0, i))
+
+    def concept_name(self):
+        return self.concept.currentData() or ""
+
+    def _concept_picked(self, _index):
+        name = self.concept_name()
+        if name:
+            self.prompt.setPlainText(jobs.insert_token(self.prompt.toPlainText(), jobs.concept_token(name)))
+
+    # -- actions -------------------------------------------------------------------------------------------------
+    def _doc_and_node(self):
+        doc = Krita.instance().activeDocument()
+        if doc is None:
+            raise lc.LikenessError("Open or create a document first.")
+        node = doc.activeNode()
+        return doc, node
+
+    def _start(self, make):
+        if self.op is not None and self.op.running:
+            self.message.setText("A Likeness job is running; wait for it or cancel it.")
+            return
+        try:
+            self.op = make().start()
+        except lc.LikenessError as e:
+            self.message.setText(e.message)
+            return
+        self.message.setText("")
+        self.progress.setValue(0)
+        self.progress.setFormat(self.op.text)
+        self.cancel_button.setEnabled(True)
+        self.fetch_button.setVisible(False)
+        self._timer.start()
+
+    def generate(self):
+        def make():
+            doc, node = self._doc_and_node()
+            return ops.generate(doc, node, self.prompt.toPlainText(), self.negative.text(), self.concept_name(),
+                                self.count.value(), self.seed.value(), self.steps.value(), self.guidance.value(),
+                                self.width_box.value(), self.height_box.value(), self.layout_retouch.isChecked(),
+                                self.strength.value() / 100.0)
+        self._start(make)
+
+    def retouch(self):
+        def make():
+            doc, node = self._doc_and_node()
+            return ops.retouch(doc, node, self.concept_name(), self.prompt.toPlainText(),
+                               self.strength.value() / 100.0, self.seed.value())
+        self._start(make)
+
+    def refine(self):
+        def make():
+            doc, node = self._doc_and_node()
+            return ops.refine(doc, node, self.prompt.toPlainText(), self.negative.text(), self.concept_name(),
+                              self.strength.value() / 100.0, self.seed.value(), self.steps.value(),
+                              self.guidance.value())
+        self._start(make)
+
+    def personalize(self):
+        doc = Krita.instance().activeDocument()
+        if doc is None:
+            self.message.setText("Open a document and select the layers that show the subject.")
+            return
+        nodes = kl.selected_layers(doc)
+        values = dialogs.personalize_dialog(self, [n.name() for n in nodes])
+        if values:
+            self._start(lambda: ops.personalize(doc, nodes, **values))
+
+    def fetch(self):
+        def make():
+            doc, _node = self._doc_and_node()
+            return ops.fetch_pending(doc)
+        self._start(make)
+
+    def settings(self):
+        if dialogs.settings_dialog(self):
+            self.refresh_concepts()
+
+    def cancel(self):
+        if self.op is not None and self.op.running:
+            self.progress.setFormat("Cancelling..." if self.op.cancel() else "Cancelling when the job starts...")
+
+    # -- polling -------------------------------------------------------------------------------------------------
+    def _tick(self):
+        busy = False
+        if self._concept_task is not None:
+            if self._concept_task.poll(on_done=self._concepts_loaded,
+                                       on_error=lambda e: self.status.setText(e.message)):
+                busy = True
+            else:
+                self._concept_task = None
+        if self.op is not None and self.op.task is not None and not self.op.task.finished:
+            running = self.op.poll()
+            self.progress.setValue(int(self.op.fraction * 1000))
+            self.progress.setFormat(self.op.text.replace("%", "%%"))
+            if running:
+                busy = True
+            else:
+                self.cancel_button.setEnabled(False)
+                self.message.setText(self.op.error.message if self.op.error else self.op.summary)
+                if self.op.title == "Personalize" and not self.op.error:
+                    self.refresh_concepts()
+                    busy = True
+                self.check_pending()
+        if not busy:
+            self._timer.stop()
+
+
+def _spin(lo, hi, value, step=1):
+    s = QtWidgets.QSpinBox()
+    s.setRange(lo, hi)
+    s.setSingleStep(step)
+    s.setValue(value)
+    return s
+
+
+def _horizontal():
+    from .qt_compat import QtCore
+    return QtCore.Qt.Orientation.Horizontal
