@@ -1,5 +1,7 @@
 package dev.likeness.cli;
 
+import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
@@ -58,6 +60,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--strength", defaultValue = "0.8", description = "img2img: how much to change the init image, 0..1 (default: ${DEFAULT-VALUE})")
     float strength;
 
+    @Option(names = "--concept", paramLabel = "CONCEPT",
+            description = "Apply a trained concept (library name, concept folder, or a TI embedding file); repeatable")
+    List<String> concepts = new ArrayList<>();
+
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Output PNG (with --count N: FILE-1.png ... FILE-N.png)")
     Path out;
 
@@ -70,12 +76,14 @@ final class GenerateCommand implements Callable<Integer> {
             int w = width != null ? width : init != null ? init.getWidth() / 8 * 8 : native_;
             int h = height != null ? height : init != null ? init.getHeight() / 8 * 8 : native_;
             GenerationRequest req = new GenerationRequest(prompt, negative, baseSeed, steps, guidance, sampler, w, h,
-                    count, init, strength, List.of());
+                    count, init, strength, concepts);
             if (m.info().demo()) {
                 System.err.println("note: using the built-in demo model (random weights): images are noise patterns");
             }
             ProgressBar bar = new ProgressBar(System.err);
-            List<GeneratedImage> images = new StableDiffusion(m).generate(req, bar, new CancelSignal());
+            ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+            StableDiffusion sd = new StableDiffusion(m, (model, name) -> ConceptApplier.apply(model, library.resolve(name)));
+            List<GeneratedImage> images = sd.generate(req, bar, new CancelSignal());
             bar.done();
             for (Path p : write(images)) {
                 System.out.println(p);

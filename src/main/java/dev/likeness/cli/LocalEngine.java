@@ -1,21 +1,39 @@
 package dev.likeness.cli;
 
+import dev.likeness.concepts.ConceptApplier;
 import dev.likeness.pipeline.DemoModel;
-import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.server.EngineBinding;
+import dev.likeness.server.ServerServices;
+import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.jobs.JobRunner;
+import dev.likeness.server.jobs.PersonalizeRunner;
 import dev.likeness.server.models.ModelProvider;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** The engine as the server sees it: models load from disk (the demo model when none is given). */
+/** The engine as the server sees it: models load from disk (the demo model when none is given), concepts apply by name. */
 public final class LocalEngine implements EngineBinding {
+    private volatile ConceptStore concepts;
+
     @Override
     public ModelProvider models() {
         return (Path model) -> {
             Path path = model != null ? model : DemoModel.ensure(ModelLocator.modelsDir());
-            ImageGenerator generator = new StableDiffusion(SdModelLoader.load(path, null));
-            return generator;
+            return new StableDiffusion(SdModelLoader.load(path, null), (m, name) -> {
+                ConceptStore store = concepts;
+                if (store == null) {
+                    throw new java.io.IOException("no concept library");
+                }
+                ConceptApplier.apply(m, store.directory(name));
+            });
         };
+    }
+
+    @Override
+    public Map<String, JobRunner> runners(ServerServices services) {
+        this.concepts = services.concepts();
+        return Map.of("personalize", new PersonalizeRunner(services.model(), services.concepts()));
     }
 }

@@ -31,6 +31,16 @@ public final class Personalizer {
 
     private Personalizer() {}
 
+    /** A method's default step count and learning rate. */
+    public record Defaults(int steps, double lr) {}
+
+    public static Defaults defaults(String method, java.util.Map<String, String> extra) {
+        return switch (methodName(method)) {
+            case TextualInversion.METHOD -> new Defaults(3000, 5e-3);
+            default -> extra.containsKey("lora-rank") ? new Defaults(800, 1e-4) : new Defaults(800, 2e-6);
+        };
+    }
+
     /** Normalizes method names: "ti" → "textual-inversion". */
     public static String methodName(String method) {
         String m = method == null ? "" : method.toLowerCase(Locale.ROOT);

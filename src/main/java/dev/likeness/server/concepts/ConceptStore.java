@@ -39,6 +39,11 @@ public final class ConceptStore {
         }
     }
 
+    /** The library folder. */
+    public Path root() {
+        return root;
+    }
+
     public synchronized List<Concept> list() {
         List<Concept> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {

@@ -1,0 +1,97 @@
+package dev.likeness.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.likeness.concepts.ConceptLibrary;
+import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.concepts.EmbeddingFiles;
+import dev.likeness.server.config.UserDirs;
+import dev.likeness.util.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "concepts", description = "List, show and export the trained concepts in the concept library.",
+        subcommands = {ConceptsCommand.ListConcepts.class, ConceptsCommand.Show.class, ConceptsCommand.Export.class})
+final class ConceptsCommand {
+    /** The library the server uses too: $LIKENESS_CONCEPTS, else concepts/ in the user config folder. */
+    static Path libraryRoot() {
+        String env = System.getenv("LIKENESS_CONCEPTS");
+        return env != null && !env.isBlank() ? Path.of(env) : UserDirs.configDir().resolve("concepts");
+    }
+
+    @Command(name = "list", description = "One JSON line per concept.")
+    static final class ListConcepts implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            for (ConceptManifest c : new ConceptLibrary(libraryRoot()).list()) {
+                System.out.println(Json.write(summary(c)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Print a concept's manifest as JSON.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "CONCEPT", description = "Name in the library, or a concept folder")
+        String concept;
+
+        @Override
+        public Integer call() throws IOException {
+            ConceptManifest c = ConceptManifest.read(new ConceptLibrary(libraryRoot()).resolve(concept));
+            Map<String, Object> out = summary(c);
+            out.put("details", c.details());
+            System.out.println(Json.write(out));
+            return 0;
+        }
+    }
+
+    @Command(name = "export", description = "Write a concept in a format other tools read.")
+    static final class Export implements Callable<Integer> {
+        @Parameters(paramLabel = "CONCEPT", description = "Name in the library, or a concept folder")
+        String concept;
+
+        @Option(names = "--format", required = true, description = "a1111 or diffusers (Textual Inversion)")
+        String format;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output .safetensors file")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = new ConceptLibrary(libraryRoot()).resolve(concept);
+            ConceptManifest c = ConceptManifest.read(dir);
+            if (!c.method().equals("textual-inversion")) {
+                throw new IOException("export of " + c.method() + " concepts is not available in this version");
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                long width = c.details().path("width").asLong();
+                List<EmbeddingFiles.Embedding> e = EmbeddingFiles.read(dir.resolve("embeddings.safetensors"),
+                        c.token(), width, m);
+                switch (format) {
+                    case "a1111" -> EmbeddingFiles.writeA1111(out, c.token(), e.get(0).vectors());
+                    case "diffusers" -> EmbeddingFiles.writeDiffusers(out, c.token(), e.get(0).vectors());
+                    default -> throw new IllegalArgumentException("unknown format '" + format + "' (a1111, diffusers)");
+                }
+            }
+            System.out.println(out);
+            return 0;
+        }
+    }
+
+    static Map<String, Object> summary(ConceptManifest c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("method", c.method());
+        m.put("token", c.token());
+        m.put("classWord", c.classWord());
+        m.put("modelFamily", c.modelFamily());
+        m.put("created", c.created());
+        return m;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.likeness.cli;
+
+import dev.likeness.concepts.ConceptLibrary;
+import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.Personalizer;
+import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.train.LrSchedule;
+import dev.likeness.train.TrainingOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", description = "Learn a concept from reference images (Textual Inversion, DreamBooth, ...).")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--method", required = true, description = "ti (textual-inversion) or dreambooth")
+    String method;
+
+    @Option(names = "--images", required = true, arity = "1..*", paramLabel = "FILE|DIR",
+            description = "Reference images, or folders of them (PNG with transparency gives a subject mask)")
+    List<Path> images;
+
+    @Option(names = "--out", required = true, paramLabel = "CONCEPT",
+            description = "A concept name (saved in the concept library) or a folder path")
+    String out;
+
+    @Option(names = "--token", description = "Placeholder token (default: <CONCEPT-NAME>)")
+    String token;
+
+    @Option(names = "--init-word", description = "TI: single-token word the vectors start from (default: --class)")
+    String initWord;
+
+    @Option(names = "--class", description = "The subject's class word, e.g. dog")
+    String classWord;
+
+    @Option(names = "--steps", description = "Optimizer steps (default: TI 3000, DreamBooth 800)")
+    Integer steps;
+
+    @Option(names = "--lr", description = "Learning rate (default: TI 5e-3, DreamBooth 2e-6, DreamBooth LoRA 1e-4)")
+    Double lr;
+
+    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, constant_with_warmup or cosine")
+    String lrSchedule;
+
+    @Option(names = "--warmup", defaultValue = "0", description = "Warm-up steps of the learning rate")
+    int warmup;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Examples per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--grad-accum", defaultValue = "4", description = "Batches per optimizer step (default: ${DEFAULT-VALUE})")
+    int gradAccum;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the training randomness")
+    long seed;
+
+    @Option(names = "--vectors", defaultValue = "1", description = "TI: vectors per token")
+    int vectors;
+
+    @Option(names = "--templates", defaultValue = "object", description = "TI: object or style caption templates")
+    String templates;
+
+    @Option(names = "--lora-rank", description = "DreamBooth: train LoRA adapters of this rank instead of the full UNet")
+    Integer loraRank;
+
+    @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue an interrupted run of the same settings from its checkpoint")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+        boolean isPath = out.contains("/") || out.contains("\\");
+        Path target = isPath ? Path.of(out) : library.target(out);
+        String name = target.getFileName().toString();
+        if (Files.exists(target)) {
+            throw new IOException("concept already exists: " + target);
+        }
+        String m = Personalizer.methodName(method);
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("vectors", Integer.toString(vectors));
+        extra.put("templates", templates);
+        if (initWord != null) {
+            extra.put("init-word", initWord);
+        }
+        if (loraRank != null) {
+            extra.put("lora-rank", Integer.toString(loraRank));
+        }
+        Personalizer.Defaults defaults = Personalizer.defaults(m, extra);
+        int n = steps != null ? steps : defaults.steps();
+        double rate = lr != null ? lr : defaults.lr();
+        TrainingOptions options = new TrainingOptions(n, batch, gradAccum,
+                new LrSchedule(lrSchedule.toLowerCase(Locale.ROOT), rate, warmup, n), 0.0, 0.0, checkpointEvery, seed);
+        String cls = classWord != null ? classWord : initWord;
+        PersonalizeRequest req = new PersonalizeRequest(m, name, expand(images), token, cls, options, extra);
+        Path work = target.toAbsolutePath().resolveSibling("." + name + ".training");
+        try (SdModel sd = model.load()) {
+            ProgressBar bar = new ProgressBar(System.err);
+            Personalizer.Outcome outcome = Personalizer.run(sd, req, work, resume, target, bar, new CancelSignal());
+            bar.done();
+            deleteTree(work);
+            System.err.printf("eval loss %.5f -> %.5f%n", outcome.evalLossBefore(), outcome.evalLossAfter());
+            System.out.println(target + "  (token " + outcome.concept().token() + ")");
+        }
+        return 0;
+    }
+
+    static List<Path> expand(List<Path> inputs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|bmp|gif)"))
+                            .sorted().forEach(files::add);
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new IOException("no such image or folder: " + p);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no images found in " + inputs);
+        }
+        return files;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
