@@ -59,4 +59,33 @@ class RealEngineServerTest {
                     .status());
         }
     }
+
+    @Test
+    void personalizeThenGenerateWithTheConcept() throws Exception {
+        try (LikenessServer server = LikenessServer.start(TestServers.config(dir.resolve("data2"))
+                .withModel(Golden.model("sd1")), new LocalEngine())) {
+            RawHttp http = TestServers.client(server);
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            ImageIO.write(dev.likeness.testing.TestImages.subject(64, 0), "png", png);
+            String upload = http.postPng("/api/v1/uploads", png.toByteArray()).json().get("id").asText();
+            RawHttp.Response submit = http.postJson("/api/v1/jobs/personalize", "{\"method\":\"textual-inversion\","
+                    + "\"name\":\"toy-dog\",\"classWord\":\"dog\",\"steps\":4,\"images\":[\"" + upload + "\"],"
+                    + "\"options\":{\"lr\":0.05,\"checkpointEvery\":2}}");
+            assertEquals(202, submit.status(), submit.text());
+            JsonNode job = TestServers.awaitFinished(http, submit.json().get("id").asText(), 120_000);
+            assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+            assertEquals("<toy-dog>", job.get("output").get("token").asText(), job.toString());
+            JsonNode concepts = http.get("/api/v1/concepts").json();
+            assertTrue(concepts.toString().contains("toy-dog"), concepts.toString());
+            assertEquals(409, http.postJson("/api/v1/jobs/personalize", "{\"method\":\"ti\",\"name\":\"toy-dog\","
+                    + "\"classWord\":\"dog\",\"images\":[\"" + upload + "\"]}").status());
+
+            RawHttp.Response gen = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"a photo of <toy-dog>\","
+                    + "\"seed\":1,\"steps\":3,\"width\":64,\"height\":64,\"concepts\":[\"toy-dog\"]}");
+            assertEquals(202, gen.status(), gen.text());
+            JsonNode done = TestServers.awaitFinished(http, gen.json().get("id").asText(), 60_000);
+            assertEquals("SUCCEEDED", done.get("state").asText(), done.toString());
+            assertEquals("toy-dog", done.get("results").get(0).get("metadata").get("concepts").get(0).asText());
+        }
+    }
 }
