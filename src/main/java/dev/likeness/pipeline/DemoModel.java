@@ -37,7 +37,7 @@ public final class DemoModel {
     public static final String FOLDER = "likeness-demo";
     private static final long SEED = 20261123L;
     /** First line of the marker; a folder made by an older generator is replaced. */
-    private static final String VERSION_LINE = "likeness-demo v2";
+    private static final String VERSION_LINE = "likeness-demo v3";
 
     private DemoModel() {}
 
@@ -81,7 +81,9 @@ public final class DemoModel {
             ids.put(vocab.get(i), i);
         }
         writeJson(dir.resolve("tokenizer/vocab.json"), Json.MAPPER.valueToTree(ids));
-        AtomicFiles.writeString(dir.resolve("tokenizer/merges.txt"), "#version: 0.2\n");
+        StringBuilder merges = new StringBuilder("#version: 0.2\n");
+        wordMerges().forEach(m -> merges.append(m[0]).append(' ').append(m[1]).append('\n'));
+        AtomicFiles.writeString(dir.resolve("tokenizer/merges.txt"), merges.toString());
         ObjectNode tok = Json.MAPPER.createObjectNode().put("model_max_length", 77)
                 .put("bos_token", "<|startoftext|>").put("eos_token", "<|endoftext|>")
                 .put("unk_token", "<|endoftext|>").put("pad_token", "<|endoftext|>");
@@ -124,14 +126,80 @@ public final class DemoModel {
         SafetensorsWriter.write(file, tensors, Map.of("format", "pt", "likeness", "demo model, random weights"));
     }
 
-    /** CLIP's byte-level alphabet, each symbol alone and as a word end, plus the two special tokens. */
+    /**
+     * Common words (class words and prompt words) that are single tokens in the demo vocabulary, as they are in
+     * CLIP's, so Textual Inversion can start from e.g. "dog" or "toy".
+     */
+    static final List<String> WORDS = List.of(
+            "a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "photo", "picture", "painting", "drawing",
+            "sketch", "watercolor", "oil", "style", "render", "rendering", "portrait", "close", "up", "view", "scene",
+            "dog", "cat", "toy", "bear", "bird", "horse", "cow", "sheep", "rabbit", "fox", "wolf", "lion", "tiger",
+            "fish", "duck", "owl", "frog", "mouse", "person", "man", "woman", "child", "boy", "girl", "face", "hat",
+            "cup", "mug", "vase", "bowl", "bottle", "chair", "table", "lamp", "clock", "car", "bike", "boat", "house",
+            "tree", "flower", "plant", "rock", "robot", "doll", "figure", "statue", "sculpture", "shoe", "bag",
+            "backpack", "teapot", "candle", "book", "ball", "box", "sunglasses", "glasses", "plush", "teddy",
+            "character", "creature", "monster", "dragon", "castle", "forest", "beach", "city", "street", "mountain",
+            "river", "lake", "sea", "sky", "garden", "room", "kitchen", "snow", "rain", "night", "sunset", "moon",
+            "red", "blue", "green", "yellow", "black", "white", "small", "big", "cute", "old", "new", "my", "one",
+            "art", "artwork", "illustration", "anime", "cartoon", "pixel", "digital", "texture", "pattern");
+
+    /** The byte-level alphabet (alone and as word ends), the merged words, and the two special tokens. */
     static List<String> byteVocabulary() {
         List<String> symbols = ByteLevelAlphabet.symbols();
         List<String> vocab = new ArrayList<>(symbols);
         symbols.forEach(s -> vocab.add(s + "</w>"));
+        for (String[] merge : wordMerges()) {
+            String merged = merge[0] + merge[1];
+            if (!vocab.contains(merged)) {
+                vocab.add(merged);
+            }
+        }
         vocab.add("<|startoftext|>");
         vocab.add("<|endoftext|>");
         return vocab;
+    }
+
+    /**
+     * Merges learned from {@link #WORDS} the way BPE is trained: repeatedly merge the most frequent adjacent pair
+     * (ties broken alphabetically) until every word is one symbol, so each word encodes back to a single token.
+     */
+    static List<String[]> wordMerges() {
+        List<List<String>> words = new ArrayList<>();
+        for (String w : WORDS) {
+            List<String> symbols = new ArrayList<>();
+            for (int i = 0; i < w.length(); i++) {
+                symbols.add(w.substring(i, i + 1) + (i == w.length() - 1 ? "</w>" : ""));
+            }
+            words.add(symbols);
+        }
+        List<String[]> merges = new ArrayList<>();
+        while (true) {
+            java.util.TreeMap<String, Integer> counts = new java.util.TreeMap<>();
+            for (List<String> w : words) {
+                for (int i = 0; i + 1 < w.size(); i++) {
+                    counts.merge(w.get(i) + " " + w.get(i + 1), 1, Integer::sum);
+                }
+            }
+            if (counts.isEmpty()) {
+                return merges;
+            }
+            String best = null;
+            for (java.util.Map.Entry<String, Integer> e : counts.entrySet()) {
+                if (best == null || e.getValue() > counts.get(best)) {
+                    best = e.getKey();
+                }
+            }
+            String[] pair = best.split(" ");
+            merges.add(pair);
+            for (List<String> w : words) {
+                for (int i = 0; i + 1 < w.size(); i++) {
+                    if (w.get(i).equals(pair[0]) && w.get(i + 1).equals(pair[1])) {
+                        w.set(i, pair[0] + pair[1]);
+                        w.remove(i + 1);
+                    }
+                }
+            }
+        }
     }
 
     private static ObjectNode modelIndex() {
