@@ -4,26 +4,23 @@ import ai.djl.ndarray.NDArray;
 import dev.likeness.engine.rng.TorchGenerator;
 
 /** diffusers' DDIMScheduler with eta = 0 (deterministic). */
-public final class DdimScheduler implements Scheduler {
+public final class DdimScheduler extends AlphaScheduler {
     private final NoiseSchedule schedule;
-    private final long[] timesteps;
     private final int stepRatio;
     private final PredictionType prediction;
     private final boolean clipSample;
     private final float clipRange;
     private final float finalAlphaCumprod;
-    private final StepCursor cursor;
 
     private DdimScheduler(NoiseSchedule schedule, long[] timesteps, int stepRatio, PredictionType prediction,
             boolean clipSample, float clipRange, float finalAlphaCumprod) {
+        super(timesteps);
         this.schedule = schedule;
-        this.timesteps = timesteps;
         this.stepRatio = stepRatio;
         this.prediction = prediction;
         this.clipSample = clipSample;
         this.clipRange = clipRange;
         this.finalAlphaCumprod = finalAlphaCumprod;
-        this.cursor = new StepCursor(timesteps.length);
     }
 
     static DdimScheduler create(SchedulerConfig c, int steps) {
@@ -33,27 +30,6 @@ public final class DdimScheduler implements Scheduler {
         float finalAlpha = c.flag("set_alpha_to_one", true) ? 1f : schedule.alphaCumprod(0);
         return new DdimScheduler(schedule, timesteps, c.numTrainTimesteps() / steps, c.predictionType(),
                 c.flag("clip_sample", true), (float) c.number("clip_sample_range", 1.0), finalAlpha);
-    }
-
-    @Override
-    public long[] timesteps() {
-        return timesteps.clone();
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public void setBeginIndex(int index) {
-        cursor.setBegin(index);
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, int i) {
-        cursor.check(i);
-        return sample;
     }
 
     @Override

@@ -4,22 +4,19 @@ import ai.djl.ndarray.NDArray;
 import dev.likeness.engine.rng.TorchGenerator;
 
 /** diffusers' DDPMScheduler with the "fixed_small" posterior variance, stepping between the inference timesteps. */
-public final class DdpmScheduler implements Scheduler {
+public final class DdpmScheduler extends AlphaScheduler {
     private final NoiseSchedule schedule;
-    private final long[] timesteps;
     private final PredictionType prediction;
     private final boolean clipSample;
     private final float clipRange;
-    private final StepCursor cursor;
 
     private DdpmScheduler(NoiseSchedule schedule, long[] timesteps, PredictionType prediction, boolean clipSample,
             float clipRange) {
+        super(timesteps);
         this.schedule = schedule;
-        this.timesteps = timesteps;
         this.prediction = prediction;
         this.clipSample = clipSample;
         this.clipRange = clipRange;
-        this.cursor = new StepCursor(timesteps.length);
     }
 
     static DdpmScheduler create(SchedulerConfig c, int steps) {
@@ -31,27 +28,6 @@ public final class DdpmScheduler implements Scheduler {
         long[] timesteps = c.spacingOr(TimestepSpacing.LEADING).rounded(c.numTrainTimesteps(), steps, c.stepsOffset());
         return new DdpmScheduler(NoiseSchedule.of(c), timesteps, c.predictionType(), c.flag("clip_sample", true),
                 (float) c.number("clip_sample_range", 1.0));
-    }
-
-    @Override
-    public long[] timesteps() {
-        return timesteps.clone();
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public void setBeginIndex(int index) {
-        cursor.setBegin(index);
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, int i) {
-        cursor.check(i);
-        return sample;
     }
 
     @Override

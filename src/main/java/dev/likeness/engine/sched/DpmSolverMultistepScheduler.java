@@ -8,31 +8,28 @@ import java.util.Set;
  * diffusers' DPMSolverMultistepScheduler with {@code algorithm_type="dpmsolver++"}: DPM-Solver++(2M) with the
  * midpoint update, first order on the first step and (by default) on the last ones.
  */
-public final class DpmSolverMultistepScheduler implements Scheduler {
+public final class DpmSolverMultistepScheduler extends AlphaScheduler {
     private static final Set<String> MIDPOINT_ALIASES = Set.of("midpoint", "logrho", "bh1", "bh2");
 
-    private final long[] timesteps;
     private final float[] sigmas;
     private final PredictionType prediction;
     private final int solverOrder;
     private final boolean lowerOrderFinal;
     private final boolean eulerAtFinal;
     private final boolean finalSigmaZero;
-    private final StepCursor cursor;
 
     /** The previous step's x0 prediction, which this scheduler owns. */
     private NDArray previous;
 
     private DpmSolverMultistepScheduler(long[] timesteps, float[] sigmas, PredictionType prediction,
             int solverOrder, boolean lowerOrderFinal, boolean eulerAtFinal, boolean finalSigmaZero) {
-        this.timesteps = timesteps;
+        super(timesteps);
         this.sigmas = sigmas;
         this.prediction = prediction;
         this.solverOrder = solverOrder;
         this.lowerOrderFinal = lowerOrderFinal;
         this.eulerAtFinal = eulerAtFinal;
         this.finalSigmaZero = finalSigmaZero;
-        this.cursor = new StepCursor(timesteps.length);
     }
 
     static DpmSolverMultistepScheduler create(SchedulerConfig c, int steps) {
@@ -120,27 +117,6 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             default:
                 throw new AssertionError(spacing);
         }
-    }
-
-    @Override
-    public long[] timesteps() {
-        return timesteps.clone();
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public void setBeginIndex(int index) {
-        cursor.setBegin(index);
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, int i) {
-        cursor.check(i);
-        return sample;
     }
 
     @Override

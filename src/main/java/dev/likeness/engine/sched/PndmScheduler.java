@@ -11,35 +11,36 @@ import java.util.Iterator;
  * twelve model calls when {@code skip_prk_steps} is false. Without PRK the second timestep is the first one
  * repeated: PLMS re-evaluates it to average two model outputs.
  */
-public final class PndmScheduler implements Scheduler {
+public final class PndmScheduler extends AlphaScheduler {
     private static final int ORDER = 4;
 
     private final NoiseSchedule schedule;
-    private final long[] timesteps;
     private final int prkSteps;
     private final long[] prkTimesteps;
     private final int stepRatio;
     private final boolean v;
     private final float finalAlphaCumprod;
-    private final StepCursor cursor;
 
     /** Recent raw model outputs, newest last: copies this scheduler owns. */
     private final Deque<NDArray> ets = new ArrayDeque<>();
     private NDArray curSample;
     private NDArray curModelOutput;
 
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private PndmScheduler(NoiseSchedule schedule, long[] prkTimesteps, long[] plmsTimesteps, int stepRatio,
             boolean v, float finalAlphaCumprod) {
+        super(concat(prkTimesteps, plmsTimesteps));
         this.schedule = schedule;
         this.prkTimesteps = prkTimesteps;
         this.prkSteps = prkTimesteps.length;
-        this.timesteps = new long[prkTimesteps.length + plmsTimesteps.length];
-        System.arraycopy(prkTimesteps, 0, timesteps, 0, prkTimesteps.length);
-        System.arraycopy(plmsTimesteps, 0, timesteps, prkTimesteps.length, plmsTimesteps.length);
         this.stepRatio = stepRatio;
         this.v = v;
         this.finalAlphaCumprod = finalAlphaCumprod;
-        this.cursor = new StepCursor(timesteps.length);
     }
 
     static PndmScheduler create(SchedulerConfig c, int steps) {
@@ -108,27 +109,6 @@ public final class PndmScheduler implements Scheduler {
             out[i] = a[a.length - 1 - i];
         }
         return out;
-    }
-
-    @Override
-    public long[] timesteps() {
-        return timesteps.clone();
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1f;
-    }
-
-    @Override
-    public void setBeginIndex(int index) {
-        cursor.setBegin(index);
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, int i) {
-        cursor.check(i);
-        return sample;
     }
 
     @Override

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.likeness.server.security.RuntimeFile;
 import dev.likeness.server.support.RawHttp;
+import dev.likeness.server.support.ServerProcesses;
 import dev.likeness.server.support.TestServerMain;
 import dev.likeness.server.support.TestServers;
 import java.nio.file.Files;
@@ -66,45 +66,14 @@ class KillRestartTest {
     }
 
     private Process launch() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                TestServerMain.class.getName(), dir.toString(), "0")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile())
-                .start();
+        return ServerProcesses.launch(dir, "256m", TestServerMain.class.getName(), dir.toString(), "0");
     }
 
-    /** Waits for runtime.json written by this process (a killed one leaves its own behind). */
     private RawHttp connect(Process p) throws Exception {
-        Path file = dir.resolve("runtime.json");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("test server exited with " + p.exitValue());
-            }
-            if (Files.isRegularFile(file)) {
-                try {
-                    RuntimeFile.Content c = RuntimeFile.read(file);
-                    if (c.pid() == p.pid()) {
-                        return new RawHttp(c.port(), c.token());
-                    }
-                } catch (java.io.IOException partial) {
-                    // being replaced right now; try again
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("test server did not start");
+        return ServerProcesses.connect(p, dir, 60_000);
     }
 
     private static int waitForStep(RawHttp http, String id, int step) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            int now = http.get("/api/v1/jobs/" + id).json().get("progress").get("step").asInt();
-            if (now >= step) {
-                return now;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("job " + id + " never reached step " + step);
+        return ServerProcesses.waitForStep(http, id, step, 30_000);
     }
 }

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.cli.Main;
-import dev.likeness.server.security.RuntimeFile;
 import dev.likeness.server.support.RawHttp;
+import dev.likeness.server.support.ServerProcesses;
 import dev.likeness.server.support.TestServers;
 import dev.likeness.testing.Golden;
 import dev.likeness.testing.TestImages;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
@@ -62,50 +61,15 @@ class RealTrainingKillTest {
     }
 
     private Process launch() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--model", Golden.model("sd1").toString(), "--port", "0",
-                "--data-dir", dir.toString(), "--no-py4j");
-        pb.environment().put("MKL_CBWR", "AUTO,STRICT");
-        return pb.redirectErrorStream(true).redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile())
-                .start();
+        return ServerProcesses.launch(dir, "1g", Main.class.getName(), "serve", "--model",
+                Golden.model("sd1").toString(), "--port", "0", "--data-dir", dir.toString(), "--no-py4j");
     }
 
     private RawHttp connect(Process p) throws Exception {
-        Path file = dir.resolve("runtime.json");
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("server exited with " + p.exitValue());
-            }
-            if (Files.isRegularFile(file)) {
-                try {
-                    RuntimeFile.Content c = RuntimeFile.read(file);
-                    if (c.pid() == p.pid()) {
-                        return new RawHttp(c.port(), c.token());
-                    }
-                } catch (java.io.IOException partial) {
-                    // being replaced right now
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("server did not start");
+        return ServerProcesses.connect(p, dir, 90_000);
     }
 
     private static int waitForStep(RawHttp http, String id, int step) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonNode j = http.get("/api/v1/jobs/" + id).json();
-            if (j.get("state").asText().equals("FAILED")) {
-                throw new AssertionError("training failed: " + j);
-            }
-            int now = j.get("progress").get("step").asInt();
-            if (now >= step) {
-                return now;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + id + " never reached step " + step);
+        return ServerProcesses.waitForStep(http, id, step, 120_000);
     }
 }
