@@ -51,6 +51,16 @@ def insert_token(prompt, token):
     return (text + " " + token) if text else "a photo of " + token
 
 
+def prompt_for_concept(prompt, concept):
+    """The prompt after picking a concept: a PALP concept was trained for one target prompt, which is pre-filled
+    when the prompt does not use the concept yet; other concepts just get their token inserted."""
+    token = concept.get("token") or concept_token(concept.get("name", ""))
+    target = (concept.get("targetPrompt") or "").strip()
+    if target and token not in (prompt or ""):
+        return target
+    return insert_token(prompt or "", token)
+
+
 def layer_name(prompt, seed, limit=80):
     text = " ".join(str(prompt).split())
     if len(text) > limit:

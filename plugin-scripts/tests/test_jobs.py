@@ -185,3 +185,15 @@ class BackgroundTaskTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PromptForConceptTest(unittest.TestCase):
+    def test_palp_concept_prefills_its_target_prompt(self):
+        palp = {"name": "cat", "token": "<cat>", "targetPrompt": "a sketch of <cat> in Paris"}
+        self.assertEqual(jobs.prompt_for_concept("", palp), "a sketch of <cat> in Paris")
+        self.assertEqual(jobs.prompt_for_concept("a photo", palp), "a sketch of <cat> in Paris")
+        self.assertEqual(jobs.prompt_for_concept("<cat> on a boat", palp), "<cat> on a boat")
+
+    def test_other_concepts_get_their_token(self):
+        self.assertEqual(jobs.prompt_for_concept("a photo of {}", {"name": "dog", "token": "<dog>"}), "a photo of <dog>")
+        self.assertEqual(jobs.prompt_for_concept("", {"name": "dog"}), "a photo of <dog>")

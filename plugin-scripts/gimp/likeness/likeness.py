@@ -71,12 +71,16 @@ def _concept_picker(config, prompt_field="prompt"):
         dialog.get_content_area().pack_start(row, False, False, 6)
         row.show_all()
 
+        known = {}
+
         def loaded(value):
             combo.remove_all()
             if isinstance(value, Exception):
                 combo.append("", "(server: %s)" % value)
             else:
                 combo.append("", "(none)")
+                known.clear()
+                known.update({c["name"]: c for c in value})
                 for c in value:
                     combo.append(c["name"], "%s  %s" % (c["name"], c.get("token", "")))
             combo.set_active_id(config.get_property("concept") or "")
@@ -86,7 +90,8 @@ def _concept_picker(config, prompt_field="prompt"):
             config.set_property("concept", name)
             if name:
                 prompt = config.get_property(prompt_field)
-                config.set_property(prompt_field, jobs.insert_token(prompt, jobs.concept_token(name)))
+                concept = known.get(name, {"name": name})
+                config.set_property(prompt_field, jobs.prompt_for_concept(prompt, concept))
 
         combo.connect("changed", changed)
         gimp_ui.fetch_in_background(lambda: lc.connect().concepts(), loaded)

@@ -155,6 +155,7 @@ class LikenessDocker(DockWidget):
         keep = self.concept_name()
         self.concept.clear()
         self.concept.addItem("(no concept)", "")
+        self._concepts = {c["name"]: c for c in concepts}
         for c in concepts:
             self.concept.addItem("%s  %s" % (c["name"], c.get("token", "")), c["name"])
         i = self.concept.findData(keep)
@@ -166,7 +167,8 @@ class LikenessDocker(DockWidget):
     def _concept_picked(self, _index):
         name = self.concept_name()
         if name:
-            self.prompt.setPlainText(jobs.insert_token(self.prompt.toPlainText(), jobs.concept_token(name)))
+            concept = getattr(self, "_concepts", {}).get(name, {"name": name})
+            self.prompt.setPlainText(jobs.prompt_for_concept(self.prompt.toPlainText(), concept))
 
     # -- actions -------------------------------------------------------------------------------------------------
     def _doc_and_node(self):

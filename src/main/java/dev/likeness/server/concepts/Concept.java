@@ -11,11 +11,12 @@ import java.util.List;
  * @param classWord   the class the concept belongs to, e.g. "cat"
  * @param modelFamily model family it was trained for ("sd1", "sd2")
  * @param created     ISO-8601 creation time
+ * @param targetPrompt the prompt a PALP concept was trained for (editors pre-fill it), else null
  * @param files       payload file names (besides concept.json)
  * @param sizeBytes   total size of the folder
  */
 public record Concept(String name, String method, String token, String classWord, String modelFamily,
-        String created, List<String> files, long sizeBytes) {
+        String created, String targetPrompt, List<String> files, long sizeBytes) {
     public Concept {
         files = List.copyOf(files);
     }

@@ -169,7 +169,7 @@ public final class ConceptStore {
             }
         }
         return new Concept(name, text(m, "method"), text(m, "token"), text(m, "classWord"), text(m, "modelFamily"),
-                text(m, "created"), files, size);
+                text(m, "created"), text(m.path("details"), "targetPrompt"), files, size);
     }
 
     private static String text(JsonNode node, String field) {
