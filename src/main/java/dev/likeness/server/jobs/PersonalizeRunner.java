@@ -51,7 +51,10 @@ public final class PersonalizeRunner implements JobRunner {
             throw ApiException.badRequest("images", "personalize needs at least one reference image");
         }
         r.string("token", null, 64);
-        r.string("classWord", null, 64);
+        String classWord = r.string("classWord", null, 64);
+        if (method.equals("perfusion") && (classWord == null || classWord.isBlank())) {
+            throw ApiException.badRequest("classWord", "Perfusion needs the subject's class word (e.g. teddy)");
+        }
         r.integer("steps", 1, 1, MAX_STEPS);
         if (spec.path("seed").isMissingNode()) {
             spec.put("seed", 0);
