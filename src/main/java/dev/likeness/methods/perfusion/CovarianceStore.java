@@ -2,7 +2,6 @@ package dev.likeness.methods.perfusion;
 
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
-import dev.likeness.server.config.UserDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ public final class CovarianceStore {
         return cacheRoot().resolve("perfusion").resolve("covariance-" + encoder.substring(0, 32) + ".safetensors");
     }
 
-    /** $LIKENESS_CACHE (or -Dlikeness.cacheDir), else the platform's user cache folder. */
+    /** -Dlikeness.cacheDir, else $LIKENESS_CACHE, else the OS's user cache folder (XDG on Linux). */
     static Path cacheRoot() {
         String prop = System.getProperty("likeness.cacheDir");
         if (prop != null && !prop.isBlank()) {
@@ -84,15 +83,19 @@ public final class CovarianceStore {
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
+        Path home = Path.of(System.getProperty("user.home"));
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        if (os.startsWith("windows") && System.getenv("LOCALAPPDATA") != null) {
+            return Path.of(System.getenv("LOCALAPPDATA"), "likeness", "cache");
+        }
+        if (os.startsWith("mac")) {
+            return home.resolve("Library").resolve("Caches").resolve("likeness");
+        }
         String xdg = System.getenv("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "likeness");
         }
-        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-        if (os.startsWith("windows") || os.startsWith("mac")) {
-            return UserDirs.configDir().resolve("cache");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "likeness");
+        return home.resolve(".cache").resolve("likeness");
     }
 
     /**

@@ -31,6 +31,8 @@ final class EditPlan implements AutoCloseable {
     private final NDArray keyGuided;
     private NDArray lastInput;
     private NDArray lastMatch;
+    /** Per projection: K may read other text states than V (global locking). */
+    private final RankOneEdit.Terms[] terms = new RankOneEdit.Terms[2];
 
     /**
      * @param keyConditioning the text states the K projections read under global locking, or null (local locking)
@@ -84,7 +86,10 @@ final class EditPlan implements AutoCloseable {
             input = key;
             output = ai.djl.nn.core.Linear.linear(key, l.key().weight(), l.key().bias()).singletonOrThrow();
         }
-        return RankOneEdit.apply(input, output, basis, removed[p.ordinal()][layer], targets[p.ordinal()][layer]);
+        RankOneEdit.Terms t = terms[p.ordinal()];
+        t = t == null ? RankOneEdit.Terms.of(input, basis) : t.reuseFor(input, basis);
+        terms[p.ordinal()] = t;
+        return RankOneEdit.apply(output, removed[p.ordinal()][layer], targets[p.ordinal()][layer], t);
     }
 
     /**
@@ -142,6 +147,7 @@ final class EditPlan implements AutoCloseable {
     public void close() {
         lastInput = null;
         lastMatch = null;
+        java.util.Arrays.fill(terms, null);
         manager.close();
     }
 }

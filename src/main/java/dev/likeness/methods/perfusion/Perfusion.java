@@ -73,6 +73,7 @@ public final class Perfusion implements TrainingMethod {
     private EditBasis basis;
     private NDArray[] removedKeys;
     private NDArray[] removedValues;
+    private RankOneEdit.Terms terms;
 
     public Perfusion(SdModel model, PerfusionConfig config, Covariance covariance, List<ReferenceImage> images) {
         if (images.isEmpty()) {
@@ -180,9 +181,15 @@ public final class Perfusion implements TrainingMethod {
         for (int i = 0; i < layers.size(); i++) {
             int l = i;
             CrossLayer layer = layers.get(i);
-            add(layer.key(), (e, y) -> RankOneEdit.apply(e, y, basis, removedKeys[l], keys.get(l).expandDims(0)));
-            add(layer.value(), (e, y) -> RankOneEdit.apply(e, y, basis, removedValues[l], values.get(l).expandDims(0)));
+            add(layer.key(), (e, y) -> RankOneEdit.apply(y, removedKeys[l], keys.get(l).expandDims(0), terms(e)));
+            add(layer.value(), (e, y) -> RankOneEdit.apply(y, removedValues[l], values.get(l).expandDims(0), terms(e)));
         }
+    }
+
+    private RankOneEdit.Terms terms(NDArray e) {
+        RankOneEdit.Terms t = terms;
+        terms = t == null ? RankOneEdit.Terms.of(e, basis) : t.reuseFor(e, basis);
+        return terms;
     }
 
     private void add(Linear linear, LinearAdapter adapter) {

@@ -4,9 +4,32 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 
-/** Evaluates the gated rank-one edit of one projection (see {@link EditBasis}); similarities and gates in float32. */
+/**
+ * Evaluates the gated rank-one edit of one projection (see {@link EditBasis}); similarities and gates in float32.
+ * Every K and V projection of a UNet pass reads the same text states, so the per-token coefficients and gates are
+ * computed once per input and shared ({@link #apply(NDArray, NDArray, NDArray, NDArray, Terms)}).
+ */
 final class RankOneEdit {
     private RankOneEdit() {}
+
+    /** The per-token parts of the edit for one input: e·a_k and σ((e·b_c − β_c)/τ_c). */
+    record Terms(NDArray input, EditBasis basis, NDArray coefficients, NDArray gates) {
+        static Terms of(NDArray e, EditBasis basis) {
+            NDArray ef = e.getDataType() == DataType.FLOAT32 ? e : e.toType(DataType.FLOAT32, false);
+            NDArray coefficients = ef.matMul(basis.removal());
+            NDArray similarity = basis.similarity() == basis.removal() ? coefficients : ef.matMul(basis.similarity());
+            return new Terms(e, basis, coefficients, gate(similarity, basis));
+        }
+
+        /**
+         * These terms when they are for {@code e} and {@code basis} and still alive, else fresh ones. (The same text
+         * states come back every denoising step, but each step's scope frees the terms made in it.)
+         */
+        Terms reuseFor(NDArray e, EditBasis b) {
+            boolean alive = !coefficients.isReleased() && !gates.isReleased();
+            return input == e && basis == b && alive ? this : of(e, b);
+        }
+    }
 
     /**
      * @param e        the projection's input, text states (..., d)
@@ -15,11 +38,11 @@ final class RankOneEdit {
      * @param targets  the o*_c as rows, (c, d_l)
      */
     static NDArray apply(NDArray e, NDArray y, EditBasis basis, NDArray removed, NDArray targets) {
-        NDArray ef = e.getDataType() == DataType.FLOAT32 ? e : e.toType(DataType.FLOAT32, false);
-        NDArray coefficients = ef.matMul(basis.removal());
-        NDArray similarity = basis.similarity() == basis.removal() ? coefficients : ef.matMul(basis.similarity());
-        NDArray gates = gate(similarity, basis);
-        NDArray correction = gates.matMul(targets).sub(coefficients.matMul(removed));
+        return apply(y, removed, targets, Terms.of(e, basis));
+    }
+
+    static NDArray apply(NDArray y, NDArray removed, NDArray targets, Terms terms) {
+        NDArray correction = terms.gates().matMul(targets).sub(terms.coefficients().matMul(removed));
         return y.add(correction.getDataType() == y.getDataType() ? correction : correction.toType(y.getDataType(), false));
     }
 

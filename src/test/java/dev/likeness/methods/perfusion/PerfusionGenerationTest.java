@@ -34,7 +34,7 @@ class PerfusionGenerationTest {
 
     @BeforeAll
     static void trainTwoConcepts() throws Exception {
-        System.setProperty("likeness.cacheDir", dir.resolve("cache").toString());
+        SharedCache.use();
         conceptA = dir.resolve("teddy");
         conceptB = dir.resolve("mug");
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
@@ -85,6 +85,12 @@ class PerfusionGenerationTest {
         assertFalse(java.util.Arrays.equals(both, closed), "the gates act");
         assertFalse(java.util.Arrays.equals(both, generate("a <teddy> next to a <mug>", "teddy", "mug@form=approximate")),
                 "the exact and the approximate multi-concept forms differ");
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            dev.likeness.concepts.EmbeddingFiles.writeDiffusers(dir.resolve("stripes.safetensors"), "<stripes>",
+                    m.randomNormal(new ai.djl.ndarray.types.Shape(1, 32)));
+        }
+        int[] withTi = generate("a <teddy> next to a <mug>, <stripes>", "teddy", "mug", "stripes.safetensors");
+        assertFalse(java.util.Arrays.equals(both, withTi), "a Textual Inversion token in the same prompt");
         assertArrayEquals(generate("a photo of a <teddy>", "teddy"), generate("a photo of a <teddy>", "teddy", "mug"),
                 "A alone: the same image whether or not B is applied");
         assertArrayEquals(generate("a photo of a <mug>", "mug"), generate("a photo of a <mug>", "teddy", "mug"),

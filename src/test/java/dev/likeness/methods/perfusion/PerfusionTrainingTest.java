@@ -28,14 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PerfusionTrainingTest {
     @TempDir
-    static Path cache;
-
-    @TempDir
     Path tmp;
 
     @BeforeAll
     static void userCache() {
-        System.setProperty("likeness.cacheDir", cache.toString());
+        SharedCache.use();
     }
 
     static List<ReferenceImage> images(int first) {
