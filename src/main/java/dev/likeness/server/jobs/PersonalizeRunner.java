@@ -100,6 +100,9 @@ public final class PersonalizeRunner implements JobRunner {
             }
             extra.put(kebab(e.getKey()), e.getValue().asText());
         }
+        if (extra.containsKey("masks")) { // file paths on the server: masks come from the uploads' alpha instead
+            throw ApiException.badRequest("options.masks", "masks come from the uploaded images' alpha channel");
+        }
         Personalizer.Defaults d = Personalizer.defaults(method, extra);
         int steps = r.integer("steps", d.steps(), 1, MAX_STEPS);
         try {

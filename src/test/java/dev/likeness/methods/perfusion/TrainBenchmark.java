@@ -13,8 +13,10 @@ import dev.likeness.train.TrainingOptions;
 import java.nio.file.Path;
 
 /**
- * ms/step and peak RSS of one method on a model, in a fresh JVM (for the README's benchmark table):
- * {@code java -cp ... dev.likeness.methods.perfusion.TrainBenchmark perfusion|ti MODEL [steps]}.
+ * ms/step (wall clock and process CPU time) and peak RSS of one method on a model, in a fresh JVM (for the README's
+ * benchmark table): {@code java -cp ... dev.likeness.methods.perfusion.TrainBenchmark perfusion|ti MODEL [steps]}.
+ * On a shared machine, run it with one torch thread ({@code OMP_NUM_THREADS=1 -Dai.djl.pytorch.num_threads=1
+ * -Dai.djl.pytorch.num_interop_threads=1}) and read the CPU time.
  */
 public final class TrainBenchmark {
     private TrainBenchmark() {}
@@ -30,11 +32,15 @@ public final class TrainBenchmark {
             TrainingOptions warm = new TrainingOptions(5, 1, 1, LrSchedule.constant(1e-3, 5), 0, 0, 0, 1);
             new TrainingLoop(m, warm).run(null, false, "w", ProgressListener.NONE, CancelSignal.none());
             TrainingOptions run = new TrainingOptions(steps, 1, 1, LrSchedule.constant(1e-3, steps), 0, 0, 0, 2);
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
             long t0 = System.nanoTime();
+            long cpu0 = os.getProcessCpuTime();
             new TrainingLoop(m, run).run(null, false, "r", ProgressListener.NONE, CancelSignal.none());
             double ms = (System.nanoTime() - t0) / 1e6 / steps;
-            System.out.printf("%s: %.1f ms/step (batch 1, %d steps), peak RSS %d MB%n", method, ms, steps,
-                    PerfusionBench.peakRssKb() / 1024);
+            double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / steps;
+            System.out.printf("%s: %.1f ms/step wall, %.1f ms/step CPU (batch 1, %d steps), peak RSS %d MB%n", method,
+                    ms, cpuMs, steps, PerfusionBench.peakRssKb() / 1024);
         }
     }
 }

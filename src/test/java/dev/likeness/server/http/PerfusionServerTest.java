@@ -41,6 +41,11 @@ class PerfusionServerTest {
             assertEquals(400, noClass.status(), noClass.text());
             assertTrue(noClass.text().contains("classWord"), noClass.text());
 
+            RawHttp.Response paths = http.postJson("/api/v1/jobs/personalize", "{\"method\":\"perfusion\","
+                    + "\"name\":\"teddy\",\"classWord\":\"dog\",\"images\":" + images
+                    + ",\"options\":{\"masks\":\"/etc/passwd\"}}");
+            assertEquals(400, paths.status(), "no server file paths as masks");
+
             RawHttp.Response train = http.postJson("/api/v1/jobs/personalize", "{\"method\":\"perfusion\","
                     + "\"name\":\"teddy\",\"classWord\":\"dog\",\"images\":" + images + ",\"steps\":3,"
                     + "\"options\":{\"gradAccum\":1}}");
