@@ -2,6 +2,7 @@ package dev.likeness.cli;
 
 import dev.likeness.concepts.ConceptApplier;
 import dev.likeness.concepts.ConceptLibrary;
+import dev.likeness.concepts.ConceptRef;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
@@ -15,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
@@ -64,11 +67,25 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Apply a trained concept (library name, concept folder, or a TI embedding file); repeatable")
     List<String> concepts = new ArrayList<>();
 
+    @Option(names = "--concept-strength", paramLabel = "CONCEPT=BETA[:TAU]",
+            description = "Perfusion: the gate bias of a concept for this generation, lower = stronger (default 0.7; "
+                    + "tau default 0.15); repeatable")
+    Map<String, String> strengths = new LinkedHashMap<>();
+
+    @Option(names = "--global-locking", description = "Perfusion: keys read the prompt with each concept token "
+            + "replaced by its class word (richer scenes; pair with a strength of 0.4-0.6)")
+    boolean globalLocking;
+
+    @Option(names = "--perfusion-form", defaultValue = "exact",
+            description = "Perfusion, several concepts in one prompt: exact or approximate (default: ${DEFAULT-VALUE})")
+    String perfusionForm;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Output PNG (with --count N: FILE-1.png ... FILE-N.png)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        List<String> refs = conceptRefs();
         BufferedImage init = initImage == null ? null : readImage(initImage);
         long baseSeed = seed != null ? seed : new SecureRandom().nextInt(Integer.MAX_VALUE);
         try (SdModel m = model.load()) {
@@ -76,13 +93,13 @@ final class GenerateCommand implements Callable<Integer> {
             int w = width != null ? width : init != null ? init.getWidth() / 8 * 8 : native_;
             int h = height != null ? height : init != null ? init.getHeight() / 8 * 8 : native_;
             GenerationRequest req = new GenerationRequest(prompt, negative, baseSeed, steps, guidance, sampler, w, h,
-                    count, init, strength, concepts);
+                    count, init, strength, refs);
             if (m.info().demo()) {
                 System.err.println("note: using the built-in demo model (random weights): images are noise patterns");
             }
             ProgressBar bar = new ProgressBar(System.err);
             ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
-            StableDiffusion sd = new StableDiffusion(m, (model, name) -> ConceptApplier.apply(model, library.resolve(name)));
+            StableDiffusion sd = new StableDiffusion(m, (model, ref) -> ConceptApplier.apply(model, ref, library::resolve));
             List<GeneratedImage> images = sd.generate(req, bar, new CancelSignal());
             bar.done();
             for (Path p : write(images)) {
@@ -93,6 +110,47 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The --concept names with their Perfusion options ({@link ConceptRef}). */
+    List<String> conceptRefs() {
+        for (String name : strengths.keySet()) {
+            if (!concepts.contains(name)) {
+                throw new IllegalArgumentException("--concept-strength names " + name + ", which is not given with --concept");
+            }
+        }
+        if (!perfusionForm.equals("exact") && !perfusionForm.equals("approximate")) {
+            throw new IllegalArgumentException("--perfusion-form must be exact or approximate");
+        }
+        List<String> refs = new ArrayList<>();
+        for (String name : concepts) {
+            Map<String, String> options = new LinkedHashMap<>();
+            String s = strengths.get(name);
+            if (s != null) {
+                String[] parts = s.split(":", 2);
+                options.put("beta", number(parts[0], name));
+                if (parts.length > 1) {
+                    options.put("tau", number(parts[1], name));
+                }
+            }
+            if (globalLocking) {
+                options.put("lock", "global");
+            }
+            if (perfusionForm.equals("approximate")) {
+                options.put("form", "approximate");
+            }
+            refs.add(new ConceptRef(name, options).toString());
+        }
+        return refs;
+    }
+
+    private static String number(String text, String concept) {
+        try {
+            return Double.toString(Double.parseDouble(text.strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--concept-strength " + concept + "=" + text
+                    + ": give a number (beta) or beta:tau, e.g. 0.65 or 0.65:0.15");
+        }
     }
 
     private List<Path> write(List<GeneratedImage> images) throws IOException {

@@ -26,7 +26,7 @@ public final class LocalEngine implements EngineBinding {
                 if (store == null) {
                     throw new java.io.IOException("no concept library");
                 }
-                ConceptApplier.apply(m, store.directory(name));
+                ConceptApplier.apply(m, name, store::directory);
             });
         };
     }

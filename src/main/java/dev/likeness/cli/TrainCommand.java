@@ -21,12 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Learn a concept from reference images (Textual Inversion, DreamBooth, ...).")
+@Command(name = "train", description = "Learn a concept from reference images (Textual Inversion, DreamBooth, Perfusion).")
 final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--method", required = true, description = "ti (textual-inversion) or dreambooth")
+    @Option(names = "--method", required = true, description = "ti (textual-inversion), dreambooth or perfusion")
     String method;
 
     @Option(names = "--images", required = true, arity = "1..*", paramLabel = "FILE|DIR",
@@ -43,13 +43,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-word", description = "TI: single-token word the vectors start from (default: --class)")
     String initWord;
 
-    @Option(names = "--class", description = "The subject's class word, e.g. dog")
+    @Option(names = "--class", description = "The subject's class word, e.g. dog (Perfusion locks the concept's key to it)")
     String classWord;
 
-    @Option(names = "--steps", description = "Optimizer steps (default: TI 3000, DreamBooth 800)")
+    @Option(names = "--steps", description = "Optimizer steps (default: TI 3000, DreamBooth 800, Perfusion 400)")
     Integer steps;
 
-    @Option(names = "--lr", description = "Learning rate (default: TI 5e-3, DreamBooth 2e-6, DreamBooth LoRA 1e-4)")
+    @Option(names = "--lr", description = "Learning rate (default: TI 5e-3, DreamBooth 2e-6, DreamBooth LoRA 1e-4, "
+            + "Perfusion 0.03 for o*_V with 1/5 of it for the word embedding)")
     Double lr;
 
     @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, constant_with_warmup or cosine")
@@ -76,6 +77,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lora-rank", description = "DreamBooth: train LoRA adapters of this rank instead of the full UNet")
     Integer loraRank;
 
+    @Option(names = "--masks", arity = "1..*", paramLabel = "FILE",
+            description = "Perfusion: subject mask images (white = subject), one per image in the same order; "
+                    + "default: the images' transparency, else no mask")
+    List<Path> masks;
+
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints")
     int checkpointEvery;
 
@@ -97,6 +103,9 @@ final class TrainCommand implements Callable<Integer> {
         extra.put("templates", templates);
         if (initWord != null) {
             extra.put("init-word", initWord);
+        }
+        if (masks != null) {
+            extra.put("masks", String.join(java.io.File.pathSeparator, masks.stream().map(Path::toString).toList()));
         }
         if (loraRank != null) {
             extra.put("lora-rank", Integer.toString(loraRank));

@@ -1,11 +1,16 @@
 package dev.likeness.concepts;
 
 import ai.djl.ndarray.NDManager;
+import dev.likeness.methods.perfusion.Perfusion;
+import dev.likeness.methods.perfusion.PerfusionConcept;
+import dev.likeness.methods.perfusion.PerfusionRuntime;
+import dev.likeness.methods.perfusion.PerfusionSettings;
 import dev.likeness.pipeline.SdModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Makes a trained concept usable in prompts of a loaded model. A concept is a Likeness concept folder
@@ -15,9 +20,32 @@ import java.util.Locale;
 public final class ConceptApplier {
     private ConceptApplier() {}
 
+    /** Finds a concept folder or file by name. */
+    @FunctionalInterface
+    public interface Resolver {
+        Path resolve(String name) throws IOException;
+    }
+
+    /** Applies a concept named by a {@link ConceptRef} string ({@code name} or {@code name@beta=0.65,...}). */
+    public static ConceptManifest apply(SdModel model, String ref, Resolver resolver) throws IOException {
+        ConceptRef r;
+        try {
+            r = ConceptRef.parse(ref);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("concept " + ref + ": " + e.getMessage(), e);
+        }
+        return apply(model, resolver.resolve(r.name()), r.options());
+    }
+
     /** Applies the concept and returns its manifest (for a bare embedding file, a synthesized one). */
     public static ConceptManifest apply(SdModel model, Path concept) throws IOException {
+        return apply(model, concept, Map.of());
+    }
+
+    /** Applies the concept with per-use options (Perfusion: beta, tau, lock, form). */
+    public static ConceptManifest apply(SdModel model, Path concept, Map<String, String> options) throws IOException {
         if (Files.isRegularFile(concept) && concept.getFileName().toString().endsWith(".safetensors")) {
+            rejectStrength(options, stem(concept));
             return applyEmbeddingFile(model, concept, "<" + stem(concept) + ">");
         }
         ConceptManifest manifest = ConceptManifest.read(concept);
@@ -27,12 +55,35 @@ public final class ConceptApplier {
                     + " but the model is " + family);
         }
         switch (manifest.method()) {
-            case "textual-inversion" -> applyEmbeddingFile(model, concept.resolve("embeddings.safetensors"),
-                    manifest.token());
+            case "textual-inversion" -> {
+                rejectStrength(options, manifest.name());
+                applyEmbeddingFile(model, concept.resolve("embeddings.safetensors"), manifest.token());
+            }
+            case "perfusion" -> applyPerfusion(model, concept, manifest, options);
             default -> throw new IOException("concept '" + manifest.name() + "' uses method '" + manifest.method()
                     + "', which this version cannot apply");
         }
         return manifest;
+    }
+
+    private static void applyPerfusion(SdModel model, Path concept, ConceptManifest manifest,
+            Map<String, String> options) throws IOException {
+        PerfusionSettings defaults = new PerfusionSettings(manifest.details().path("beta").asDouble(Perfusion.BETA),
+                manifest.details().path("tau").asDouble(Perfusion.TAU), false, false);
+        PerfusionSettings settings;
+        try {
+            settings = PerfusionSettings.of(options, defaults);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("concept '" + manifest.name() + "': " + e.getMessage(), e);
+        }
+        PerfusionRuntime.of(model).put(PerfusionConcept.read(concept.resolve(PerfusionConcept.FILE)), settings);
+    }
+
+    private static void rejectStrength(Map<String, String> options, String name) throws IOException {
+        if (options.containsKey("beta") || options.containsKey("tau")) {
+            throw new IOException("concept '" + name + "' is not a Perfusion concept; only Perfusion concepts take"
+                    + " a strength (beta/tau)");
+        }
     }
 
     private static ConceptManifest applyEmbeddingFile(SdModel model, Path file, String token) throws IOException {

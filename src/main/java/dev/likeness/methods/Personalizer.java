@@ -2,6 +2,8 @@ package dev.likeness.methods;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.methods.perfusion.Perfusion;
+import dev.likeness.methods.perfusion.PerfusionSetup;
 import dev.likeness.methods.textualinversion.TextualInversion;
 import dev.likeness.methods.textualinversion.TextualInversionConfig;
 import dev.likeness.pipeline.CancelSignal;
@@ -37,6 +39,7 @@ public final class Personalizer {
     public static Defaults defaults(String method, java.util.Map<String, String> extra) {
         return switch (methodName(method)) {
             case TextualInversion.METHOD -> new Defaults(3000, 5e-3);
+            case Perfusion.METHOD -> new Defaults(Perfusion.DEFAULT_STEPS, Perfusion.VALUE_LR);
             default -> extra.containsKey("lora-rank") ? new Defaults(800, 1e-4) : new Defaults(800, 2e-6);
         };
     }
@@ -47,8 +50,9 @@ public final class Personalizer {
         return switch (m) {
             case "ti", "textual-inversion", "textual_inversion" -> TextualInversion.METHOD;
             case "dreambooth", "db" -> "dreambooth";
+            case "perfusion" -> Perfusion.METHOD;
             default -> throw new IllegalArgumentException("unknown method '" + method
-                    + "' (textual-inversion/ti, dreambooth)");
+                    + "' (textual-inversion/ti, dreambooth, perfusion)");
         };
     }
 
@@ -79,8 +83,12 @@ public final class Personalizer {
         }
     }
 
-    static TrainingMethod create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images) {
+    static TrainingMethod create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images)
+            throws IOException {
         String method = methodName(req.method());
+        if (method.equals(Perfusion.METHOD)) {
+            return PerfusionSetup.create(model, req, images);
+        }
         if (method.equals(TextualInversion.METHOD)) {
             String init = req.extra("init-word", req.classWord());
             String token = req.token() != null ? req.token() : "<" + req.name() + ">";

@@ -8,6 +8,8 @@ import dev.likeness.engine.model.unet.UNet2DCondition;
 import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.engine.tokenizer.ClipTokenizer;
 import dev.likeness.engine.weights.ModelFamily;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loaded Stable Diffusion model: tokenizer, text encoder, UNet, VAE and the scheduler config, with the manager
@@ -25,6 +27,7 @@ public final class SdModel implements AutoCloseable {
     private final DataType computeType;
     private final ModelParameters parameters;
     private final ConceptTokens conceptTokens;
+    private final List<ConditioningHook> conditioningHooks = new CopyOnWriteArrayList<>();
 
     public SdModel(ModelInfo info, ModelFamily family, ClipTokenizer tokenizer, ClipTextModel textEncoder,
             UNet2DCondition unet, AutoencoderKL vae, JsonNode schedulerConfig, NDManager manager,
@@ -45,6 +48,15 @@ public final class SdModel implements AutoCloseable {
     /** Placeholder tokens of the Textual Inversion concepts applied to this model. */
     public ConceptTokens conceptTokens() {
         return conceptTokens;
+    }
+
+    /** Hooks told each generation's prompts and text states before sampling (see {@link ConditioningHook}). */
+    public List<ConditioningHook> conditioningHooks() {
+        return List.copyOf(conditioningHooks);
+    }
+
+    public void addConditioningHook(ConditioningHook hook) {
+        conditioningHooks.add(hook);
     }
 
     /** Every bound weight by diffusers name, per component (training selects its trainables from these). */

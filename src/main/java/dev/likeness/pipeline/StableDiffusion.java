@@ -143,7 +143,11 @@ public final class StableDiffusion implements ImageGenerator {
     public Conditioning conditioning(GenerationRequest req, NDManager m) {
         NDArray cond = prompts.encode(req.prompt(), m);
         NDArray uncond = req.guidance() > 1 ? prompts.encode(req.negativePrompt(), m) : null;
-        return new Conditioning(uncond, cond, req.guidance());
+        Conditioning conditioning = new Conditioning(uncond, cond, req.guidance());
+        for (ConditioningHook hook : model.conditioningHooks()) {
+            hook.prepare(req, conditioning, m);
+        }
+        return conditioning;
     }
 
     private int stepsRun(GenerationRequest req, Scheduler sched) {

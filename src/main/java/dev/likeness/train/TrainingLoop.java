@@ -26,6 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TrainingLoop {
     /** DJL allows one GradientCollector per JVM at a time. */
     private static final ReentrantLock COLLECTOR = new ReentrantLock();
+    /** Checkpoint names of {@link TrainingMethod#buffers()}. */
+    private static final String BUFFER = "buffer.";
 
     /** What a run did: the mean loss of every step it ran (not those before a resume). */
     public record Result(int firstStep, List<Float> losses) {}
@@ -111,10 +113,12 @@ public final class TrainingLoop {
 
     private void save(Path dir, int step, String fingerprint, Map<String, NDArray> params, AdamW adam,
             TorchGenerator rng) throws IOException {
-        new TrainingCheckpoint(step, adam.steps(), rng.state(), fingerprint, params, adam.stateTensors()).write(dir);
+        Map<String, NDArray> tensors = new LinkedHashMap<>(params);
+        method.buffers().forEach((k, v) -> tensors.put(BUFFER + k, v));
+        new TrainingCheckpoint(step, adam.steps(), rng.state(), fingerprint, tensors, adam.stateTensors()).write(dir);
     }
 
-    private static int restore(Path dir, String fingerprint, Map<String, NDArray> params, AdamW adam,
+    private int restore(Path dir, String fingerprint, Map<String, NDArray> params, AdamW adam,
             TorchGenerator rng) throws IOException {
         try (NDManager tmp = NDManager.newBaseManager()) {
             TrainingCheckpoint ck = TrainingCheckpoint.read(dir, tmp);
@@ -122,7 +126,9 @@ public final class TrainingLoop {
                 throw new IOException("the checkpoint in " + dir + " was made with other settings; "
                         + "start without --resume or use the original settings");
             }
-            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            Map<String, NDArray> state = new LinkedHashMap<>(params);
+            method.buffers().forEach((k, v) -> state.put(BUFFER + k, v));
+            for (Map.Entry<String, NDArray> e : state.entrySet()) {
                 NDArray saved = ck.trainables().get(e.getKey());
                 if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
                     throw new IOException("checkpoint does not match this run (" + e.getKey() + ")");

@@ -19,6 +19,14 @@ public interface TrainingMethod extends AutoCloseable {
         return 1.0;
     }
 
+    /**
+     * Non-trainable tensors the method changes while training (Perfusion's running average i*), by stable name; they
+     * are saved in checkpoints and restored in place so a resumed run continues exactly. Default none.
+     */
+    default Map<String, NDArray> buffers() {
+        return Map.of();
+    }
+
     /** Loss of one batch drawn with {@code rng}; called with gradient recording on, inside a per-step scope. */
     NDArray loss(TorchGenerator rng, int batchSize);
 

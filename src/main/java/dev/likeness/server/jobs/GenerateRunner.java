@@ -2,6 +2,7 @@ package dev.likeness.server.jobs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.likeness.concepts.ConceptRef;
 import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.ImageGenerator;
@@ -89,6 +90,43 @@ public final class GenerateRunner implements JobRunner {
         }
     }
 
+    /**
+     * The concept names with their Perfusion options: {@code conceptStrengths} ({"name": beta}) and
+     * {@code globalLocking} (true/false) become {@link ConceptRef} options.
+     */
+    private static List<String> conceptRefs(ObjectNode spec, List<String> names) {
+        com.fasterxml.jackson.databind.JsonNode strengths = spec.path("conceptStrengths");
+        if (!strengths.isMissingNode() && !strengths.isNull() && !strengths.isObject()) {
+            throw ApiException.badRequest("conceptStrengths", "conceptStrengths must be an object {\"name\": beta}");
+        }
+        com.fasterxml.jackson.databind.JsonNode global = spec.path("globalLocking");
+        if (!global.isMissingNode() && !global.isNull() && !global.isBoolean()) {
+            throw ApiException.badRequest("globalLocking", "globalLocking must be true or false");
+        }
+        for (java.util.Iterator<String> it = strengths.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            com.fasterxml.jackson.databind.JsonNode beta = strengths.get(name);
+            if (!names.contains(name)) {
+                throw ApiException.badRequest("conceptStrengths." + name, name + " is not in concepts");
+            }
+            if (!beta.isNumber() || !(beta.asDouble() >= -1 && beta.asDouble() <= 2)) {
+                throw ApiException.badRequest("conceptStrengths." + name, "a strength (beta) is a number in [-1, 2]");
+            }
+        }
+        List<String> refs = new java.util.ArrayList<>();
+        for (String name : names) {
+            Map<String, String> options = new LinkedHashMap<>();
+            if (strengths.has(name)) {
+                options.put("beta", Double.toString(strengths.get(name).asDouble()));
+            }
+            if (global.asBoolean(false)) {
+                options.put("lock", "global");
+            }
+            refs.add(new ConceptRef(name, options).toString());
+        }
+        return refs;
+    }
+
     private GenerationRequest request(ObjectNode spec, BufferedImage init) {
         SpecReader r = new SpecReader(spec);
         String prompt = r.requiredString("prompt", limits.maxPromptChars());
@@ -111,7 +149,7 @@ public final class GenerateRunner implements JobRunner {
         if (height % 8 != 0) {
             throw ApiException.badRequest("height", "height must be a multiple of 8");
         }
-        List<String> names = r.strings("concepts", 8, 64);
+        List<String> names = conceptRefs(spec, r.strings("concepts", 8, 64));
         try {
             return new GenerationRequest(prompt, negative, seed, steps, guidance, sampler, width, height, count, init,
                     strength, names);

@@ -51,7 +51,10 @@ public final class PersonalizeRunner implements JobRunner {
             throw ApiException.badRequest("images", "personalize needs at least one reference image");
         }
         r.string("token", null, 64);
-        r.string("classWord", null, 64);
+        String classWord = r.string("classWord", null, 64);
+        if (method.equals("perfusion") && (classWord == null || classWord.isBlank())) {
+            throw ApiException.badRequest("classWord", "Perfusion needs the subject's class word (e.g. teddy)");
+        }
         r.integer("steps", 1, 1, MAX_STEPS);
         if (spec.path("seed").isMissingNode()) {
             spec.put("seed", 0);
@@ -96,6 +99,9 @@ public final class PersonalizeRunner implements JobRunner {
                 throw ApiException.badRequest("options." + e.getKey(), "option values must be strings or numbers");
             }
             extra.put(kebab(e.getKey()), e.getValue().asText());
+        }
+        if (extra.containsKey("masks")) { // file paths on the server: masks come from the uploads' alpha instead
+            throw ApiException.badRequest("options.masks", "masks come from the uploaded images' alpha channel");
         }
         Personalizer.Defaults d = Personalizer.defaults(method, extra);
         int steps = r.integer("steps", d.steps(), 1, MAX_STEPS);
