@@ -160,10 +160,11 @@ public final class NoiseSchedule {
     }
 
     /**
-     * A torch-owned copy on the sample's device and dtype: autograd may keep the coefficient for the backward pass
-     * after this scope closes the Java-buffer-backed original.
+     * A torch-owned clone on the sample's device and dtype: autograd may keep the coefficient for the backward pass
+     * after this scope closes the Java-buffer-backed original. (DJL's toType(sameType, copy=true) returns an alias,
+     * not a copy, so duplicate() is what clones.)
      */
     private static NDArray onDeviceOf(NDArray like, NDArray a) {
-        return a.toDevice(like.getDevice(), false).toType(like.getDataType(), true);
+        return a.toDevice(like.getDevice(), false).toType(like.getDataType(), false).duplicate();
     }
 }

@@ -80,7 +80,8 @@ public final class ClipTextModel {
             throw new IllegalArgumentException("token id has no applied concept row");
         }
         NDArray base = tokenEmbedding.get(baseIds);
-        NDArray extra = extraRows.get(extraIds);
+        // same dtype as the table first: DJL's where() drops the autograd graph when the two differ
+        NDArray extra = extraRows.toType(tokenEmbedding.getDataType(), false).get(extraIds);
         return ai.djl.ndarray.NDArrays.where(added.expandDims(-1).broadcast(base.getShape()), extra, base);
     }
 
