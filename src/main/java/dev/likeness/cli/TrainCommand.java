@@ -26,7 +26,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--method", required = true, description = "ti (textual-inversion), dreambooth or perfusion")
+    @Option(names = "--method", required = true, description = "ti (textual-inversion), dreambooth, perfusion or palp")
     String method;
 
     @Option(names = "--images", required = true, arity = "1..*", paramLabel = "FILE|DIR",
@@ -74,6 +74,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--templates", defaultValue = "object", description = "TI: object or style caption templates")
     String templates;
 
+    @Option(names = "--prompt", description = "PALP: the target prompt to personalize for, with the token or {} in it")
+    String targetPrompt;
+
+    @Option(names = "--composition", description = "PALP: the composition preset (teacher CFG 7.5, student 1)")
+    boolean composition;
+
     @Option(names = "--lora-rank", description = "DreamBooth: train LoRA adapters of this rank instead of the full UNet")
     Integer loraRank;
 
@@ -106,6 +112,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (masks != null) {
             extra.put("masks", String.join(java.io.File.pathSeparator, masks.stream().map(Path::toString).toList()));
+        }
+        if (targetPrompt != null) {
+            extra.put("target-prompt", targetPrompt);
+        }
+        if (composition) {
+            extra.put("composition", "true");
         }
         if (loraRank != null) {
             extra.put("lora-rank", Integer.toString(loraRank));

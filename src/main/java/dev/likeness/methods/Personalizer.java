@@ -40,6 +40,7 @@ public final class Personalizer {
         return switch (methodName(method)) {
             case TextualInversion.METHOD -> new Defaults(3000, 5e-3);
             case Perfusion.METHOD -> new Defaults(Perfusion.DEFAULT_STEPS, Perfusion.VALUE_LR);
+            case "palp" -> new Defaults(500, 5e-5);
             default -> extra.containsKey("lora-rank") ? new Defaults(800, 1e-4) : new Defaults(800, 2e-6);
         };
     }
@@ -51,6 +52,7 @@ public final class Personalizer {
             case "ti", "textual-inversion", "textual_inversion" -> TextualInversion.METHOD;
             case "dreambooth", "db" -> "dreambooth";
             case "perfusion" -> Perfusion.METHOD;
+            case "palp" -> "palp";
             default -> throw new IllegalArgumentException("unknown method '" + method
                     + "' (textual-inversion/ti, dreambooth, perfusion)");
         };
@@ -95,6 +97,20 @@ public final class Personalizer {
             return new TextualInversion(model, new TextualInversionConfig(token, init,
                     Integer.parseInt(req.extra("vectors", "1")), req.extra("templates", "object"),
                     Boolean.parseBoolean(req.extra("flips", "true"))), images);
+        }
+        if (method.equals(dev.likeness.methods.palp.Palp.METHOD)) {
+            String token = req.token() != null ? req.token() : "<" + req.name() + ">";
+            String target = req.extra("target-prompt", null);
+            if (target != null && !target.contains(token)) {
+                target = target.contains("{}") ? target.replace("{}", token) : target + " " + token;
+            }
+            dev.likeness.methods.palp.PalpConfig d = dev.likeness.methods.palp.PalpConfig.defaults(token,
+                    req.classWord(), target, Boolean.parseBoolean(req.extra("composition", "false")));
+            return new dev.likeness.methods.palp.Palp(model, new dev.likeness.methods.palp.PalpConfig(token,
+                    req.classWord(), target, Integer.parseInt(req.extra("lora-rank", Integer.toString(d.loraRank()))),
+                    Float.parseFloat(req.extra("teacher-guidance", Float.toString(d.teacherGuidance()))),
+                    Float.parseFloat(req.extra("student-guidance", Float.toString(d.studentGuidance()))),
+                    Double.parseDouble(req.extra("palp-weight", "1")), true), images, req.options().seed());
         }
         throw new IllegalArgumentException("method '" + method + "' is not available in this version");
     }
