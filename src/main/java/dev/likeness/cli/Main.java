@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "likeness", mixinStandardHelpOptions = true, version = "likeness 0.1.0",
         description = "Personalized Stable Diffusion in Java, for GIMP and Krita.",
         subcommands = {GenerateCommand.class, TokenizeCommand.class, InspectCommand.class, TrainCommand.class,
-                ConceptsCommand.class, InstallPluginsCommand.class})
+                ConceptsCommand.class, BenchCommand.class, InstallPluginsCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -1,16 +1,23 @@
 package dev.likeness.concepts;
 
 import ai.djl.ndarray.NDManager;
+import dev.likeness.methods.lora.LoraFiles;
 import dev.likeness.pipeline.SdModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Makes a trained concept usable in prompts of a loaded model. A concept is a Likeness concept folder
- * ({@code concept.json} + payload) or, for Textual Inversion, a bare embedding file made by another tool
- * (diffusers or A1111 safetensors; its token is {@code <file-name>} unless the file names one).
+ * ({@code concept.json} + payload), a bare Textual Inversion embedding file made by another tool (diffusers or A1111
+ * safetensors; its token is {@code <file-name>} unless the file names one), or a bare LoRA file (diffusers/peft or
+ * kohya/A1111 keys, recognized by them).
+ *
+ * <p>LoRA (DreamBooth-LoRA concepts and LoRA files) patches the model for the current request only (see
+ * {@link dev.likeness.pipeline.ConceptPatches}). A full DreamBooth concept is a whole fine-tuned model: it applies
+ * only to that model ({@code <concept>/model}), which the CLI loads by itself when such a concept is named.
  */
 public final class ConceptApplier {
     private ConceptApplier() {}
@@ -18,6 +25,11 @@ public final class ConceptApplier {
     /** Applies the concept and returns its manifest (for a bare embedding file, a synthesized one). */
     public static ConceptManifest apply(SdModel model, Path concept) throws IOException {
         if (Files.isRegularFile(concept) && concept.getFileName().toString().endsWith(".safetensors")) {
+            if (LoraFiles.isLora(concept)) {
+                LoraConcepts.apply(model, concept, concept.toAbsolutePath().toString());
+                return new ConceptManifest(stem(concept), "lora", "", "",
+                        model.family().name().toLowerCase(Locale.ROOT), "", dev.likeness.util.Json.MAPPER.createObjectNode());
+            }
             return applyEmbeddingFile(model, concept, "<" + stem(concept) + ">");
         }
         ConceptManifest manifest = ConceptManifest.read(concept);
@@ -29,10 +41,37 @@ public final class ConceptApplier {
         switch (manifest.method()) {
             case "textual-inversion" -> applyEmbeddingFile(model, concept.resolve("embeddings.safetensors"),
                     manifest.token());
+            case "dreambooth" -> applyDreamBooth(model, concept, manifest);
             default -> throw new IOException("concept '" + manifest.name() + "' uses method '" + manifest.method()
                     + "', which this version cannot apply");
         }
         return manifest;
+    }
+
+    /** The fine-tuned model folder of a full DreamBooth concept, empty for every other concept. */
+    public static Optional<Path> fineTunedModel(Path concept) throws IOException {
+        if (!Files.isDirectory(concept) || !Files.isRegularFile(concept.resolve(ConceptManifest.FILE))) {
+            return Optional.empty();
+        }
+        ConceptManifest m = ConceptManifest.read(concept);
+        if (!m.method().equals("dreambooth") || !m.details().path("variant").asText().equals("full")) {
+            return Optional.empty();
+        }
+        return Optional.of(concept.resolve(m.details().path("model").asText("model")));
+    }
+
+    private static void applyDreamBooth(SdModel model, Path concept, ConceptManifest manifest) throws IOException {
+        if (fineTunedModel(concept).isPresent()) {
+            Path own = fineTunedModel(concept).get();
+            if (!Files.isDirectory(own) || !Files.isSameFile(own, Path.of(model.info().path()))) {
+                throw new IOException("concept '" + manifest.name() + "' is a fully fine-tuned model, not a patch: "
+                        + "generate with --model " + own + " (the CLI switches to it by itself when --concept names it)");
+            }
+        } else {
+            LoraConcepts.apply(model, concept.resolve(manifest.details().path("file").asText("lora.safetensors")),
+                    manifest.name());
+        }
+        model.conceptTokens().alias(manifest.token(), manifest.details().path("prompt").asText());
     }
 
     private static ConceptManifest applyEmbeddingFile(SdModel model, Path file, String token) throws IOException {

@@ -2,6 +2,8 @@ package dev.likeness.methods;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.methods.dreambooth.DreamBooth;
+import dev.likeness.methods.dreambooth.DreamBoothSetup;
 import dev.likeness.methods.textualinversion.TextualInversion;
 import dev.likeness.methods.textualinversion.TextualInversionConfig;
 import dev.likeness.pipeline.CancelSignal;
@@ -31,13 +33,15 @@ public final class Personalizer {
 
     private Personalizer() {}
 
-    /** A method's default step count and learning rate. */
-    public record Defaults(int steps, double lr) {}
+    /** A method's default step count, learning rate, AdamW weight decay and gradient-norm clip (0 = off). */
+    public record Defaults(int steps, double lr, double weightDecay, double maxGradNorm) {}
 
     public static Defaults defaults(String method, java.util.Map<String, String> extra) {
         return switch (methodName(method)) {
-            case TextualInversion.METHOD -> new Defaults(3000, 5e-3);
-            default -> extra.containsKey("lora-rank") ? new Defaults(800, 1e-4) : new Defaults(800, 2e-6);
+            case TextualInversion.METHOD -> new Defaults(3000, 5e-3, 0, 0);
+            // diffusers' train_dreambooth(_lora) defaults: weight decay 1e-2, clip 1.0
+            default -> extra.containsKey("lora-rank") ? new Defaults(800, 1e-4, 1e-2, 1.0)
+                    : new Defaults(800, 2e-6, 1e-2, 1.0);
         };
     }
 
@@ -46,7 +50,7 @@ public final class Personalizer {
         String m = method == null ? "" : method.toLowerCase(Locale.ROOT);
         return switch (m) {
             case "ti", "textual-inversion", "textual_inversion" -> TextualInversion.METHOD;
-            case "dreambooth", "db" -> "dreambooth";
+            case "dreambooth", "db" -> DreamBooth.METHOD;
             default -> throw new IllegalArgumentException("unknown method '" + method
                     + "' (textual-inversion/ti, dreambooth)");
         };
@@ -66,7 +70,7 @@ public final class Personalizer {
         for (Path p : req.images()) {
             images.add(ReferenceImage.load(p, size));
         }
-        try (TrainingMethod method = create(model, req, images)) {
+        try (TrainingMethod method = create(model, req, images, listener, cancel)) {
             double before = method.evalLoss(EVAL_SEED, 2);
             TrainingLoop.Result result = new TrainingLoop(method, req.options())
                     .run(workDir, resume, fingerprint(model, req), listener, cancel);
@@ -79,8 +83,13 @@ public final class Personalizer {
         }
     }
 
-    static TrainingMethod create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images) {
+    /** The method's trainer; DreamBooth first generates (or finds cached) its class images, reporting progress. */
+    public static TrainingMethod create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images,
+            ProgressListener listener, CancelSignal cancel) throws IOException {
         String method = methodName(req.method());
+        if (method.equals(DreamBooth.METHOD)) {
+            return DreamBoothSetup.create(model, req, images, listener, cancel);
+        }
         if (method.equals(TextualInversion.METHOD)) {
             String init = req.extra("init-word", req.classWord());
             String token = req.token() != null ? req.token() : "<" + req.name() + ">";

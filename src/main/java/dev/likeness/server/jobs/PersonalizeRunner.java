@@ -103,7 +103,8 @@ public final class PersonalizeRunner implements JobRunner {
             double lr = o.path("lr").asDouble(d.lr());
             TrainingOptions options = new TrainingOptions(steps, o.path("batch").asInt(1),
                     o.path("gradAccum").asInt(1), new LrSchedule(o.path("lrSchedule").asText("constant"), lr,
-                    o.path("warmup").asInt(0), steps), 0.0, 0.0, o.path("checkpointEvery").asInt(50),
+                    o.path("warmup").asInt(0), steps), o.path("weightDecay").asDouble(d.weightDecay()),
+                    o.path("maxGradNorm").asDouble(d.maxGradNorm()), o.path("checkpointEvery").asInt(50),
                     spec.path("seed").asLong(0));
             String classWord = spec.path("classWord").asText(null);
             return new PersonalizeRequest(method, spec.get("name").asText(), images, spec.path("token").asText(null),
