@@ -85,7 +85,7 @@ public final class PersonalizeRunner implements JobRunner {
         ctx.results().setOutput(out);
     }
 
-    private static PersonalizeRequest request(ObjectNode spec, java.util.List<Path> images) {
+    private PersonalizeRequest request(ObjectNode spec, java.util.List<Path> images) {
         SpecReader r = new SpecReader(spec);
         String method = spec.get("method").asText();
         JsonNode o = spec.path("options");
@@ -97,6 +97,9 @@ public final class PersonalizeRunner implements JobRunner {
             }
             extra.put(kebab(e.getKey()), e.getValue().asText());
         }
+        if (extra.containsKey("class-dir")) {
+            throw ApiException.badRequest("options.classDir", "the class image cache is chosen by the server");
+        }
         Personalizer.Defaults d = Personalizer.defaults(method, extra);
         int steps = r.integer("steps", d.steps(), 1, MAX_STEPS);
         try {
@@ -107,11 +110,17 @@ public final class PersonalizeRunner implements JobRunner {
                     o.path("maxGradNorm").asDouble(d.maxGradNorm()), o.path("checkpointEvery").asInt(50),
                     spec.path("seed").asLong(0));
             String classWord = spec.path("classWord").asText(null);
+            extra.put("class-dir", classImageCache().toString());
             return new PersonalizeRequest(method, spec.get("name").asText(), images, spec.path("token").asText(null),
                     classWord, options, extra);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("options", e.getMessage());
         }
+    }
+
+    /** DreamBooth's class images, cached beside the concept library (in the server's data folder). */
+    private Path classImageCache() {
+        return concepts.root().toAbsolutePath().resolveSibling("class-images");
     }
 
     /** Option names from JSON (initWord) to the method's settings (init-word). */
