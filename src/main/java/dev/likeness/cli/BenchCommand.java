@@ -2,6 +2,7 @@ package dev.likeness.cli;
 
 import dev.likeness.methods.PersonalizeRequest;
 import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.dreambooth.DreamBooth;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
@@ -69,8 +70,10 @@ final class BenchCommand {
             Preset preset = PRESETS.containsKey(method) ? PRESETS.get(method)
                     : new Preset(Personalizer.methodName(method), Map.of());
             Map<String, String> extra = new LinkedHashMap<>(preset.options());
-            extra.putIfAbsent("class-images", "4");
-            extra.putIfAbsent("class-steps", "2");
+            if (preset.method().equals(DreamBooth.METHOD)) { // class images are set-up, not steps: keep them cheap
+                extra.put("class-images", "4");
+                extra.put("class-steps", "2");
+            }
             for (String o : options) {
                 int eq = o.indexOf('=');
                 if (eq < 1) {
@@ -79,7 +82,9 @@ final class BenchCommand {
                 extra.put(o.substring(0, eq), o.substring(eq + 1));
             }
             Path classDir = Files.createTempDirectory("likeness-bench-class");
-            extra.putIfAbsent("class-dir", classDir.toString());
+            if (preset.method().equals(DreamBooth.METHOD)) {
+                extra.putIfAbsent("class-dir", classDir.toString());
+            }
             Personalizer.Defaults d = Personalizer.defaults(preset.method(), extra);
             int total = warmup + steps;
             TrainingOptions opts = new TrainingOptions(total, batch, 1, LrSchedule.constant(d.lr(), total),
@@ -128,6 +133,7 @@ final class BenchCommand {
             out.put("options", extra.entrySet().stream().filter(e -> !e.getKey().equals("class-dir"))
                     .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             out.put("model", sd.info().name());
+            out.put("modelPath", sd.info().path());
             out.put("family", sd.info().family());
             out.put("resolution", sd.unet().config().sampleSize() * sd.vaeScale());
             out.put("batch", batch);
@@ -141,7 +147,8 @@ final class BenchCommand {
             out.put("trainableParameters", tm.trainables().values().stream().mapToLong(a -> a.size()).sum());
             out.put("peakRssMb", ProcessMemory.peakRssMb());
             out.put("device", ai.djl.engine.Engine.getInstance().defaultDevice().toString());
-            out.put("cpuThreads", Runtime.getRuntime().availableProcessors());
+            out.put("cpuCores", Runtime.getRuntime().availableProcessors());
+            out.put("ompNumThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
             return out;
         }
 

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * DreamBooth's rare-token identifier (the paper's §3.2, adapted to CLIP's BPE vocabulary): a word the text encoder
  * has a weak prior for, that is still one token. Candidates are whole-word tokens from the last ~9,400 merges (BPE
  * ids grow as merges get rarer) spelled with three consonants, so they are neither common words nor split into
- * letters; the pick is deterministic in the seed.
+ * letters; the pick is deterministic in the seed. A vocabulary without such merges (the demo model's byte-level
+ * one) gets the community's usual "sks".
  */
 public final class RareIdentifier {
     /** Ids from here on are the rarest merges of the 49,408-token CLIP vocabulary. */
@@ -19,15 +20,16 @@ public final class RareIdentifier {
     /** Rare tokens that still carry an unwanted meaning. */
     private static final Set<String> AVOID = Set.of("fck", "lsd");
     private static final int MAX_TOKENS = 3;
+    static final String FALLBACK = "sks";
 
     private RareIdentifier() {}
 
     public static String choose(ClipTokenizer tokenizer, long seed) {
-        int end = tokenizer.eosId() - 1; // the special tokens sit at the top of the vocabulary
+        int end = Math.min(tokenizer.bosId(), tokenizer.eosId()); // the special tokens sit at the top
         List<Integer> candidates = java.util.stream.IntStream.range(FIRST_RARE_ID, end)
                 .filter(id -> isCandidate(tokenizer, id)).boxed().toList();
         if (candidates.isEmpty()) {
-            throw new IllegalStateException("this tokenizer has no rare three-letter tokens; pass --token");
+            return FALLBACK;
         }
         return word(tokenizer, candidates.get(new SplittableRandom(seed).nextInt(candidates.size())));
     }
