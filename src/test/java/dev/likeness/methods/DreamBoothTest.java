@@ -123,4 +123,29 @@ class DreamBoothTest {
             assertTrue(growthMb <= 48, "RSS grew " + growthMb + " MB over 900 steps");
         }
     }
+
+    @Test
+    void fullFineTuneCanTrainTheTextEncoderToo() throws Exception {
+        TrainingOptions options = DreamBoothFixtures.options(5, 1e-3, 0);
+        PersonalizeRequest base = DreamBoothFixtures.request("dog", 0, options, tmp.resolve("class"));
+        Map<String, String> extra = new LinkedHashMap<>(base.extra());
+        extra.put("train-text-encoder", "true");
+        PersonalizeRequest req = new PersonalizeRequest("dreambooth", "dog", List.of(), null, "dog", options, extra);
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
+            String name = "text_model.encoder.layers.0.self_attn.q_proj.weight";
+            NDArray param = model.parameters().textEncoder().get(name);
+            byte[] before = param.toByteArray();
+            try (DreamBooth db = DreamBoothFixtures.create(model, req)) {
+                assertTrue(db.trainables().containsKey("text_encoder." + name));
+                new TrainingLoop(db, options).run(null, false, "x", ProgressListener.NONE, CancelSignal.none());
+                assertFalse(java.util.Arrays.equals(before, param.toByteArray()), "the text encoder trained");
+            }
+            assertArrayEquals(before, param.toByteArray(), "and was restored afterwards");
+        }
+        PersonalizeRequest lora = new PersonalizeRequest("dreambooth", "dog", List.of(), null, "dog", options,
+                Map.of("lora-rank", "4", "train-text-encoder", "true"));
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
+            assertThrows(IllegalArgumentException.class, () -> DreamBoothFixtures.create(model, lora));
+        }
+    }
 }

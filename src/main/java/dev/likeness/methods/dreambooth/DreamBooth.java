@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.engine.rng.TorchGenerator;
@@ -181,10 +180,5 @@ public final class DreamBooth implements TrainingMethod {
             classes.close();
         }
         manager.close();
-    }
-
-    /** The latent shape the reference images encode to (for tests and the benchmark). */
-    Shape latentShape() {
-        return instances.latentShape();
     }
 }
