@@ -1,8 +1,167 @@
 package dev.likeness.cli;
 
+import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.dreambooth.DreamBooth;
+import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.ProgressListener;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.train.LrSchedule;
+import dev.likeness.train.ReferenceImage;
+import dev.likeness.train.TrainingLoop;
+import dev.likeness.train.TrainingMethod;
+import dev.likeness.train.TrainingOptions;
+import dev.likeness.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Benchmarks: commands that print JSON (committed under bench/results/), never timed unit tests. */
-@Command(name = "bench", description = "Measure speed; prints JSON.", subcommands = {ServerBench.class})
+@Command(name = "bench", description = "Benchmarks that print JSON.", subcommands = {BenchCommand.Train.class, ServerBench.class})
 final class BenchCommand {
+    /**
+     * The named set-ups {@code bench train --method} accepts: a Personalizer method and its options. Any other
+     * method Personalizer knows runs with its defaults and the --option values, so a new method benchmarks as soon
+     * as it is registered there; a preset only names a common variant.
+     */
+    static final Map<String, Preset> PRESETS = Map.of(
+            "ti", new Preset("textual-inversion", Map.of()),
+            "dreambooth", new Preset("dreambooth", Map.of()),
+            "dreambooth-lora", new Preset("dreambooth", Map.of("lora-rank", "4")));
+
+    record Preset(String method, Map<String, String> options) {}
+
+    @Command(name = "train", description = "Times training steps of one method (one method per process, so the "
+            + "peak memory is that method's): median ms/step after warm-up and peak resident memory, as JSON.")
+    static final class Train implements Callable<Integer> {
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--method", required = true,
+                description = "ti, dreambooth, dreambooth-lora, or any method name 'train' accepts")
+        String method;
+
+        @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed first steps (default: ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--batch", defaultValue = "1", description = "Examples per step (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--images", arity = "1..*", paramLabel = "FILE|DIR",
+                description = "Reference images (default: two synthetic subject images)")
+        List<Path> images;
+
+        @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A method option, e.g. lora-rank=8")
+        List<String> options = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Preset preset = PRESETS.containsKey(method) ? PRESETS.get(method)
+                    : new Preset(Personalizer.methodName(method), Map.of());
+            Map<String, String> extra = new LinkedHashMap<>(preset.options());
+            if (preset.method().equals(DreamBooth.METHOD)) { // class images are set-up, not steps: keep them cheap
+                extra.put("class-images", "4");
+                extra.put("class-steps", "2");
+            }
+            for (String o : options) {
+                int eq = o.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("--option takes KEY=VALUE, got '" + o + "'");
+                }
+                extra.put(o.substring(0, eq), o.substring(eq + 1));
+            }
+            Path classDir = Files.createTempDirectory("likeness-bench-class");
+            if (preset.method().equals(DreamBooth.METHOD)) {
+                extra.putIfAbsent("class-dir", classDir.toString());
+            }
+            Personalizer.Defaults d = Personalizer.defaults(preset.method(), extra);
+            int total = warmup + steps;
+            TrainingOptions opts = new TrainingOptions(total, batch, 1, LrSchedule.constant(d.lr(), total),
+                    d.weightDecay(), d.maxGradNorm(), 0, 0);
+            PersonalizeRequest req = new PersonalizeRequest(preset.method(), "bench", List.of(), null, "dog", opts,
+                    extra);
+            try (SdModel sd = model.load()) {
+                int size = sd.unet().config().sampleSize() * sd.vaeScale();
+                List<ReferenceImage> refs = new ArrayList<>();
+                if (images == null) {
+                    refs.add(ReferenceImage.of(BenchImages.subject(size, 0), size));
+                    refs.add(ReferenceImage.of(BenchImages.subject(size, 1), size));
+                } else {
+                    for (Path p : TrainCommand.expand(images)) {
+                        refs.add(ReferenceImage.load(p, size));
+                    }
+                }
+                long t0 = System.nanoTime();
+                try (TrainingMethod tm = Personalizer.create(sd, req, refs, ProgressListener.NONE, CancelSignal.none())) {
+                    double setupMs = (System.nanoTime() - t0) / 1e6;
+                    long[] stamps = new long[total + 1];
+                    stamps[0] = System.nanoTime();
+                    ProgressListener clock = (step, all, msg) -> stamps[step] = System.nanoTime();
+                    new TrainingLoop(tm, opts).run(null, false, "bench", clock, CancelSignal.none());
+                    double[] ms = new double[steps];
+                    for (int i = 0; i < steps; i++) {
+                        ms[i] = (stamps[warmup + i + 1] - stamps[warmup + i]) / 1e6;
+                    }
+                    System.out.println(Json.write(report(sd, preset, extra, tm, setupMs, ms)));
+                }
+            } finally {
+                deleteTree(classDir);
+            }
+            return 0;
+        }
+
+        private Map<String, Object> report(SdModel sd, Preset preset, Map<String, String> extra, TrainingMethod tm,
+                double setupMs, double[] ms) {
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("method", method);
+            out.put("personalizerMethod", preset.method());
+            out.put("options", extra.entrySet().stream().filter(e -> !e.getKey().equals("class-dir"))
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+            out.put("model", sd.info().name());
+            out.put("modelPath", sd.info().path());
+            out.put("family", sd.info().family());
+            out.put("resolution", sd.unet().config().sampleSize() * sd.vaeScale());
+            out.put("batch", batch);
+            out.put("warmupSteps", warmup);
+            out.put("timedSteps", steps);
+            out.put("msPerStepMedian", round(median));
+            out.put("msPerStepMean", round(Arrays.stream(ms).average().orElse(0)));
+            out.put("msPerStepMin", round(sorted[0]));
+            out.put("msPerStepMax", round(sorted[sorted.length - 1]));
+            out.put("setupMs", round(setupMs));
+            out.put("trainableParameters", tm.trainables().values().stream().mapToLong(a -> a.size()).sum());
+            out.put("peakRssMb", ProcessMemory.peakRssMb());
+            out.put("device", ai.djl.engine.Engine.getInstance().defaultDevice().toString());
+            out.put("cpuCores", Runtime.getRuntime().availableProcessors());
+            out.put("ompNumThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", ""));
+            return out;
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 10) / 10.0;
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
 }

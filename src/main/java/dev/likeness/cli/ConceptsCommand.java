@@ -1,15 +1,13 @@
 package dev.likeness.cli;
 
-import ai.djl.ndarray.NDManager;
+import dev.likeness.concepts.ConceptExport;
 import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.concepts.ConceptManifest;
-import dev.likeness.concepts.EmbeddingFiles;
 import dev.likeness.server.config.UserDirs;
 import dev.likeness.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,29 +54,17 @@ final class ConceptsCommand {
         @Parameters(paramLabel = "CONCEPT", description = "Name in the library, or a concept folder")
         String concept;
 
-        @Option(names = "--format", required = true, description = "a1111 or diffusers (Textual Inversion)")
+        @Option(names = "--format", required = true, description = "Textual Inversion: a1111 or diffusers; "
+                + "DreamBooth LoRA: kohya (a1111) or diffusers; full DreamBooth: a1111 (single-file) or diffusers (folder)")
         String format;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output .safetensors file")
+        @Option(names = "--out", required = true, paramLabel = "PATH",
+                description = "Output .safetensors file (a folder for a full DreamBooth concept in diffusers format)")
         Path out;
 
         @Override
         public Integer call() throws IOException {
-            Path dir = new ConceptLibrary(libraryRoot()).resolve(concept);
-            ConceptManifest c = ConceptManifest.read(dir);
-            if (!c.method().equals("textual-inversion")) {
-                throw new IOException("export of " + c.method() + " concepts is not available in this version");
-            }
-            try (NDManager m = NDManager.newBaseManager()) {
-                long width = c.details().path("width").asLong();
-                List<EmbeddingFiles.Embedding> e = EmbeddingFiles.read(dir.resolve("embeddings.safetensors"),
-                        c.token(), width, m);
-                switch (format) {
-                    case "a1111" -> EmbeddingFiles.writeA1111(out, c.token(), e.get(0).vectors());
-                    case "diffusers" -> EmbeddingFiles.writeDiffusers(out, c.token(), e.get(0).vectors());
-                    default -> throw new IllegalArgumentException("unknown format '" + format + "' (a1111, diffusers)");
-                }
-            }
+            ConceptExport.export(new ConceptLibrary(libraryRoot()).resolve(concept), format, out);
             System.out.println(out);
             return 0;
         }

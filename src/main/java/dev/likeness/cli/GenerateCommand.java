@@ -7,6 +7,7 @@ import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.SdModel;
+import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.util.Json;
 import dev.likeness.util.PngFiles;
@@ -88,7 +89,9 @@ final class GenerateCommand implements Callable<Integer> {
         List<String> refs = conceptRefs();
         BufferedImage init = initImage == null ? null : readImage(initImage);
         long baseSeed = seed != null ? seed : new SecureRandom().nextInt(Integer.MAX_VALUE);
-        try (SdModel m = model.load()) {
+        ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+        Path fineTuned = fineTunedModel(library);
+        try (SdModel m = fineTuned != null ? SdModelLoader.load(fineTuned, null) : model.load()) {
             int native_ = m.unet().config().sampleSize() * m.vaeScale();
             int w = width != null ? width : init != null ? init.getWidth() / 8 * 8 : native_;
             int h = height != null ? height : init != null ? init.getHeight() / 8 * 8 : native_;
@@ -98,7 +101,6 @@ final class GenerateCommand implements Callable<Integer> {
                 System.err.println("note: using the built-in demo model (random weights): images are noise patterns");
             }
             ProgressBar bar = new ProgressBar(System.err);
-            ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
             StableDiffusion sd = new StableDiffusion(m, (model, ref) -> ConceptApplier.apply(model, ref, library::resolve));
             List<GeneratedImage> images = sd.generate(req, bar, new CancelSignal());
             bar.done();
@@ -151,6 +153,26 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--concept-strength " + concept + "=" + text
                     + ": give a number (beta) or beta:tau, e.g. 0.65 or 0.65:0.15");
         }
+    }
+
+    /** The model of the one fully fine-tuned DreamBooth concept among --concept, or null if there is none. */
+    private Path fineTunedModel(ConceptLibrary library) throws IOException {
+        Path found = null;
+        for (String name : concepts) {
+            java.util.Optional<Path> own = ConceptApplier.fineTunedModel(library.resolve(name));
+            if (own.isPresent()) {
+                if (found != null) {
+                    throw new IOException("two fully fine-tuned DreamBooth concepts cannot be combined: each is a "
+                            + "whole model (use LoRA concepts to combine subjects)");
+                }
+                found = own.get();
+            }
+        }
+        if (found != null) {
+            System.err.println("note: generating with the fine-tuned model " + found
+                    + (model.model != null ? " instead of --model" : ""));
+        }
+        return found;
     }
 
     private List<Path> write(List<GeneratedImage> images) throws IOException {

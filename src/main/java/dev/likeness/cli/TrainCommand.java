@@ -37,13 +37,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "A concept name (saved in the concept library) or a folder path")
     String out;
 
-    @Option(names = "--token", description = "Placeholder token (default: <CONCEPT-NAME>)")
+    @Option(names = "--token", description = "TI: the placeholder (default: <CONCEPT-NAME>). DreamBooth: the rare "
+            + "identifier word, e.g. sks (default: one chosen from --seed); a <placeholder> sets the prompt alias instead")
     String token;
 
     @Option(names = "--init-word", description = "TI: single-token word the vectors start from (default: --class)")
     String initWord;
 
-    @Option(names = "--class", description = "The subject's class word, e.g. dog (Perfusion locks the concept's key to it)")
+    @Option(names = "--class", description = "The subject's class word, e.g. dog (DreamBooth: required; Perfusion locks the concept's key to it)")
     String classWord;
 
     @Option(names = "--steps", description = "Optimizer steps (default: TI 3000, DreamBooth 800, Perfusion 400)")
@@ -62,8 +63,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "Examples per step (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--grad-accum", defaultValue = "4", description = "Batches per optimizer step (default: ${DEFAULT-VALUE})")
-    int gradAccum;
+    @Option(names = "--grad-accum", description = "Batches per optimizer step (default: TI 4, DreamBooth 1)")
+    Integer gradAccum;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the training randomness")
     long seed;
@@ -87,6 +88,24 @@ final class TrainCommand implements Callable<Integer> {
             description = "Perfusion: subject mask images (white = subject), one per image in the same order; "
                     + "default: the images' transparency, else no mask")
     List<Path> masks;
+
+    @Option(names = "--lora-alpha", description = "DreamBooth LoRA: alpha (the delta is scaled by alpha/rank; default: the rank)")
+    Float loraAlpha;
+
+    @Option(names = "--prior-weight", description = "DreamBooth: weight of the class-prior loss (default 1; 0 = no prior preservation)")
+    Float priorWeight;
+
+    @Option(names = "--class-images", description = "DreamBooth: class images generated once and cached (default 200)")
+    Integer classImages;
+
+    @Option(names = "--class-steps", description = "DreamBooth: denoising steps per class image (default 50)")
+    Integer classSteps;
+
+    @Option(names = "--class-dir", paramLabel = "DIR", description = "DreamBooth: class image cache (default: the user cache folder)")
+    Path classDir;
+
+    @Option(names = "--train-text-encoder", description = "DreamBooth (full): also fine-tune the text encoder")
+    boolean trainTextEncoder;
 
     @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints")
     int checkpointEvery;
@@ -119,14 +138,22 @@ final class TrainCommand implements Callable<Integer> {
         if (composition) {
             extra.put("composition", "true");
         }
-        if (loraRank != null) {
-            extra.put("lora-rank", Integer.toString(loraRank));
+        put(extra, "lora-rank", loraRank);
+        put(extra, "lora-alpha", loraAlpha);
+        put(extra, "prior-weight", priorWeight);
+        put(extra, "class-images", classImages);
+        put(extra, "class-steps", classSteps);
+        put(extra, "class-dir", classDir == null ? null : classDir.toAbsolutePath());
+        if (trainTextEncoder) {
+            extra.put("train-text-encoder", "true");
         }
         Personalizer.Defaults defaults = Personalizer.defaults(m, extra);
         int n = steps != null ? steps : defaults.steps();
         double rate = lr != null ? lr : defaults.lr();
-        TrainingOptions options = new TrainingOptions(n, batch, gradAccum,
-                new LrSchedule(lrSchedule.toLowerCase(Locale.ROOT), rate, warmup, n), 0.0, 0.0, checkpointEvery, seed);
+        int accum = gradAccum != null ? gradAccum : m.equals("textual-inversion") ? 4 : 1;
+        TrainingOptions options = new TrainingOptions(n, batch, accum,
+                new LrSchedule(lrSchedule.toLowerCase(Locale.ROOT), rate, warmup, n), defaults.weightDecay(),
+                defaults.maxGradNorm(), checkpointEvery, seed);
         String cls = classWord != null ? classWord : initWord;
         PersonalizeRequest req = new PersonalizeRequest(m, name, expand(images), token, cls, options, extra);
         Path work = target.toAbsolutePath().resolveSibling("." + name + ".training");
@@ -136,9 +163,15 @@ final class TrainCommand implements Callable<Integer> {
             bar.done();
             deleteTree(work);
             System.err.printf("eval loss %.5f -> %.5f%n", outcome.evalLossBefore(), outcome.evalLossAfter());
-            System.out.println(target + "  (token " + outcome.concept().token() + ")");
+            System.out.println(target + "  (token " + outcome.concept().token() + describe(outcome.concept()) + ")");
         }
         return 0;
+    }
+
+    private static void put(Map<String, String> extra, String key, Object value) {
+        if (value != null) {
+            extra.put(key, value.toString());
+        }
     }
 
     static List<Path> expand(List<Path> inputs) throws IOException {
@@ -159,6 +192,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new IOException("no images found in " + inputs);
         }
         return files;
+    }
+
+    /** DreamBooth concepts also say what their token stands for and how to generate with them. */
+    private static String describe(dev.likeness.concepts.ConceptManifest c) {
+        if (!c.method().equals("dreambooth")) {
+            return "";
+        }
+        String s = " = \"" + c.details().path("prompt").asText() + "\"";
+        return c.details().path("variant").asText().equals("full")
+                ? s + "; a fine-tuned model: generate with --concept " + c.name() + " or --model <concept>/model" : s;
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -5,17 +5,24 @@ import dev.likeness.methods.perfusion.Perfusion;
 import dev.likeness.methods.perfusion.PerfusionConcept;
 import dev.likeness.methods.perfusion.PerfusionRuntime;
 import dev.likeness.methods.perfusion.PerfusionSettings;
+import dev.likeness.methods.lora.LoraFiles;
 import dev.likeness.pipeline.SdModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Makes a trained concept usable in prompts of a loaded model. A concept is a Likeness concept folder
- * ({@code concept.json} + payload) or, for Textual Inversion, a bare embedding file made by another tool
- * (diffusers or A1111 safetensors; its token is {@code <file-name>} unless the file names one).
+ * ({@code concept.json} + payload), a bare Textual Inversion embedding file made by another tool (diffusers or A1111
+ * safetensors; its token is {@code <file-name>} unless the file names one), or a bare LoRA file (diffusers/peft or
+ * kohya/A1111 keys, recognized by them).
+ *
+ * <p>LoRA (DreamBooth-LoRA concepts and LoRA files) patches the model for the current request only (see
+ * {@link dev.likeness.pipeline.ConceptPatches}). A full DreamBooth concept is a whole fine-tuned model: it applies
+ * only to that model ({@code <concept>/model}), which the CLI loads by itself when such a concept is named.
  */
 public final class ConceptApplier {
     private ConceptApplier() {}
@@ -46,6 +53,11 @@ public final class ConceptApplier {
     public static ConceptManifest apply(SdModel model, Path concept, Map<String, String> options) throws IOException {
         if (Files.isRegularFile(concept) && concept.getFileName().toString().endsWith(".safetensors")) {
             rejectStrength(options, stem(concept));
+            if (LoraFiles.isLora(concept)) {
+                LoraConcepts.apply(model, concept, concept.toAbsolutePath().toString());
+                return new ConceptManifest(stem(concept), "lora", "", "",
+                        model.family().name().toLowerCase(Locale.ROOT), "", dev.likeness.util.Json.MAPPER.createObjectNode());
+            }
             return applyEmbeddingFile(model, concept, "<" + stem(concept) + ">");
         }
         ConceptManifest manifest = ConceptManifest.read(concept);
@@ -60,6 +72,15 @@ public final class ConceptApplier {
                 applyEmbeddingFile(model, concept.resolve("embeddings.safetensors"), manifest.token());
             }
             case "perfusion" -> applyPerfusion(model, concept, manifest, options);
+            case "dreambooth" -> {
+                rejectStrength(options, manifest.name());
+                applyDreamBooth(model, concept, manifest);
+            }
+            case "palp" -> {
+                rejectStrength(options, manifest.name());
+                applyEmbeddingFile(model, concept.resolve("embeddings.safetensors"), manifest.token());
+                LoraConcepts.apply(model, concept.resolve("lora.safetensors"), manifest.name());
+            }
             default -> throw new IOException("concept '" + manifest.name() + "' uses method '" + manifest.method()
                     + "', which this version cannot apply");
         }
@@ -84,6 +105,32 @@ public final class ConceptApplier {
             throw new IOException("concept '" + name + "' is not a Perfusion concept; only Perfusion concepts take"
                     + " a strength (beta/tau)");
         }
+    }
+
+    /** The fine-tuned model folder of a full DreamBooth concept, empty for every other concept. */
+    public static Optional<Path> fineTunedModel(Path concept) throws IOException {
+        if (!Files.isDirectory(concept) || !Files.isRegularFile(concept.resolve(ConceptManifest.FILE))) {
+            return Optional.empty();
+        }
+        ConceptManifest m = ConceptManifest.read(concept);
+        if (!m.method().equals("dreambooth") || !m.details().path("variant").asText().equals("full")) {
+            return Optional.empty();
+        }
+        return Optional.of(concept.resolve(m.details().path("model").asText("model")));
+    }
+
+    private static void applyDreamBooth(SdModel model, Path concept, ConceptManifest manifest) throws IOException {
+        if (fineTunedModel(concept).isPresent()) {
+            Path own = fineTunedModel(concept).get();
+            if (!Files.isDirectory(own) || !Files.isSameFile(own, Path.of(model.info().path()))) {
+                throw new IOException("concept '" + manifest.name() + "' is a fully fine-tuned model, not a patch: "
+                        + "generate with --model " + own + " (the CLI switches to it by itself when --concept names it)");
+            }
+        } else {
+            LoraConcepts.apply(model, concept.resolve(manifest.details().path("file").asText("lora.safetensors")),
+                    manifest.name());
+        }
+        model.conceptTokens().alias(manifest.token(), manifest.details().path("prompt").asText());
     }
 
     private static ConceptManifest applyEmbeddingFile(SdModel model, Path file, String token) throws IOException {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.methods.perfusion.Perfusion;
 import dev.likeness.methods.perfusion.PerfusionSetup;
+import dev.likeness.methods.dreambooth.DreamBooth;
+import dev.likeness.methods.dreambooth.DreamBoothSetup;
 import dev.likeness.methods.textualinversion.TextualInversion;
 import dev.likeness.methods.textualinversion.TextualInversionConfig;
 import dev.likeness.pipeline.CancelSignal;
@@ -33,15 +35,17 @@ public final class Personalizer {
 
     private Personalizer() {}
 
-    /** A method's default step count and learning rate. */
-    public record Defaults(int steps, double lr) {}
+    /** A method's default step count, learning rate, AdamW weight decay and gradient-norm clip (0 = off). */
+    public record Defaults(int steps, double lr, double weightDecay, double maxGradNorm) {}
 
     public static Defaults defaults(String method, java.util.Map<String, String> extra) {
         return switch (methodName(method)) {
-            case TextualInversion.METHOD -> new Defaults(3000, 5e-3);
-            case Perfusion.METHOD -> new Defaults(Perfusion.DEFAULT_STEPS, Perfusion.VALUE_LR);
-            case "palp" -> new Defaults(500, 5e-5);
-            default -> extra.containsKey("lora-rank") ? new Defaults(800, 1e-4) : new Defaults(800, 2e-6);
+            case TextualInversion.METHOD -> new Defaults(3000, 5e-3, 0, 0);
+            case Perfusion.METHOD -> new Defaults(Perfusion.DEFAULT_STEPS, Perfusion.VALUE_LR, 0, 0);
+            case "palp" -> new Defaults(500, 5e-5, 1e-2, 1.0);
+            // diffusers' train_dreambooth(_lora) defaults: weight decay 1e-2, clip 1.0
+            default -> extra.containsKey("lora-rank") ? new Defaults(800, 1e-4, 1e-2, 1.0)
+                    : new Defaults(800, 2e-6, 1e-2, 1.0);
         };
     }
 
@@ -50,7 +54,7 @@ public final class Personalizer {
         String m = method == null ? "" : method.toLowerCase(Locale.ROOT);
         return switch (m) {
             case "ti", "textual-inversion", "textual_inversion" -> TextualInversion.METHOD;
-            case "dreambooth", "db" -> "dreambooth";
+            case "dreambooth", "db" -> DreamBooth.METHOD;
             case "perfusion" -> Perfusion.METHOD;
             case "palp" -> "palp";
             default -> throw new IllegalArgumentException("unknown method '" + method
@@ -72,7 +76,7 @@ public final class Personalizer {
         for (Path p : req.images()) {
             images.add(ReferenceImage.load(p, size));
         }
-        try (TrainingMethod method = create(model, req, images)) {
+        try (TrainingMethod method = create(model, req, images, listener, cancel)) {
             double before = method.evalLoss(EVAL_SEED, 2);
             TrainingLoop.Result result = new TrainingLoop(method, req.options())
                     .run(workDir, resume, fingerprint(model, req), listener, cancel);
@@ -85,9 +89,13 @@ public final class Personalizer {
         }
     }
 
-    static TrainingMethod create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images)
-            throws IOException {
+    /** The method's trainer; DreamBooth first generates (or finds cached) its class images, reporting progress. */
+    public static TrainingMethod create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images,
+            ProgressListener listener, CancelSignal cancel) throws IOException {
         String method = methodName(req.method());
+        if (method.equals(DreamBooth.METHOD)) {
+            return DreamBoothSetup.create(model, req, images, listener, cancel);
+        }
         if (method.equals(Perfusion.METHOD)) {
             return PerfusionSetup.create(model, req, images);
         }

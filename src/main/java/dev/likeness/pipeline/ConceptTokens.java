@@ -24,6 +24,7 @@ public final class ConceptTokens {
     private final NDManager manager;
     private final Map<Integer, NDArray> rowsById = new LinkedHashMap<>();
     private final Map<String, Integer> vectorsPerToken = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new LinkedHashMap<>();
 
     public ConceptTokens(ClipTokenizer tokenizer, ClipTextModel text, NDManager manager) {
         this.tokenizer = tokenizer;
@@ -92,9 +93,21 @@ public final class ConceptTokens {
         }
     }
 
-    /** The prompt with every multi-vector token written out as all its parts. */
+    /**
+     * Makes {@code token} stand for {@code text} in prompts (a DreamBooth concept's {@code <name>} means its
+     * identifier and class, e.g. "sks dog"). The token is not added to the vocabulary.
+     */
+    public synchronized void alias(String token, String text) {
+        aliases.put(token, text);
+    }
+
+    /** The prompt with every alias replaced and every multi-vector token written out as all its parts. */
     public synchronized String expand(String prompt) {
         String out = prompt;
+        for (Map.Entry<String, String> e : aliases.entrySet()) {
+            out = out.replaceAll("(?<![\\w-])" + Pattern.quote(e.getKey()) + "(?![\\w-])",
+                    Matcher.quoteReplacement(e.getValue()));
+        }
         for (Map.Entry<String, Integer> e : vectorsPerToken.entrySet()) {
             if (e.getValue() > 1) {
                 String parts = String.join(" ", partNames(e.getKey(), e.getValue()));

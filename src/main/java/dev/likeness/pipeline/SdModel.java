@@ -28,10 +28,12 @@ public final class SdModel implements AutoCloseable {
     private final ModelParameters parameters;
     private final ConceptTokens conceptTokens;
     private final List<ConditioningHook> conditioningHooks = new CopyOnWriteArrayList<>();
+    private final ConceptPatches conceptPatches = new ConceptPatches();
+    private final ModelConfigs configs;
 
     public SdModel(ModelInfo info, ModelFamily family, ClipTokenizer tokenizer, ClipTextModel textEncoder,
             UNet2DCondition unet, AutoencoderKL vae, JsonNode schedulerConfig, NDManager manager,
-            DataType computeType, ModelParameters parameters) {
+            DataType computeType, ModelParameters parameters, ModelConfigs configs) {
         this.info = info;
         this.family = family;
         this.tokenizer = tokenizer;
@@ -43,6 +45,17 @@ public final class SdModel implements AutoCloseable {
         this.computeType = computeType;
         this.parameters = parameters;
         this.conceptTokens = new ConceptTokens(tokenizer, textEncoder, manager);
+        this.configs = configs;
+    }
+
+    /** Module patches (LoRA adapters, ...) of the concepts applied for the current request. */
+    public ConceptPatches conceptPatches() {
+        return conceptPatches;
+    }
+
+    /** The component configs and tokenizer folder the model was built from (for writing it out again). */
+    public ModelConfigs configs() {
+        return configs;
     }
 
     /** Placeholder tokens of the Textual Inversion concepts applied to this model. */

@@ -71,7 +71,9 @@ public final class SdModelLoader {
                     ck.family().name().toLowerCase(), ck.schedulerConfig().path("prediction_type").asText("epsilon"),
                     ck.schedulerConfig().path("_class_name").asText(), demo, counts);
             return new SdModel(info, ck.family(), tokenizer, text, unet, vae, ck.schedulerConfig(), manager,
-                    weightType, new ModelParameters(params.get("text_encoder"), params.get("unet"), params.get("vae")));
+                    weightType, new ModelParameters(params.get("text_encoder"), params.get("unet"), params.get("vae")),
+                    new ModelConfigs(ck.unetConfig(), ck.vaeConfig(), ck.textConfig(), ck.schedulerConfig(),
+                            ck.tokenizerDir()));
         } catch (IllegalArgumentException e) {
             throw new WeightsFormatException(path.getFileName() + ": " + e.getMessage(), e);
         }

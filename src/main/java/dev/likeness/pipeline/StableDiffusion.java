@@ -57,13 +57,22 @@ public final class StableDiffusion implements ImageGenerator {
     @Override
     public List<GeneratedImage> generate(GenerationRequest req, ProgressListener listener, CancelSignal cancel) {
         String sampler = SamplerNames.resolve(req.sampler(), model.schedulerConfig());
-        for (String concept : req.concepts()) {
-            try {
-                concepts.apply(model, concept);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        try {
+            for (String concept : req.concepts()) {
+                try {
+                    concepts.apply(model, concept);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
+            return run(req, sampler, listener, cancel);
+        } finally {
+            model.conceptPatches().clear();
         }
+    }
+
+    private List<GeneratedImage> run(GenerationRequest req, String sampler, ProgressListener listener,
+            CancelSignal cancel) {
         List<GeneratedImage> results = new ArrayList<>();
         // The scope also closes results that ops attach to the weights' manager (e.g. embedding lookups).
         try (NDScope scope = new NDScope(); NDManager request = model.manager().newSubManager()) {

@@ -15,6 +15,10 @@ import java.util.Map;
 public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
+    /**
+     * Tensor bytes are copied out of native memory one tensor at a time while the file is written, so a model of
+     * several gigabytes needs no more Java heap than its largest tensor.
+     */
     public static void write(Path target, Map<String, NDArray> tensors, Map<String, String> metadata)
             throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
@@ -22,19 +26,16 @@ public final class SafetensorsWriter {
             header.put("__metadata__", metadata);
         }
         long offset = 0;
-        Map<String, byte[]> payloads = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             NDArray a = e.getValue();
-            ByteBuffer bb = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            byte[] bytes = new byte[bb.remaining()];
-            bb.get(bytes);
+            TensorDType dtype = TensorDType.of(a.getDataType());
+            long length = a.size() * dtype.bytes();
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("dtype", TensorDType.of(a.getDataType()).name());
+            entry.put("dtype", dtype.name());
             entry.put("shape", a.getShape().getShape());
-            entry.put("data_offsets", new long[] {offset, offset + bytes.length});
+            entry.put("data_offsets", new long[] {offset, offset + length});
             header.put(e.getKey(), entry);
-            payloads.put(e.getKey(), bytes);
-            offset += bytes.length;
+            offset += length;
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int pad = (8 - json.length % 8) % 8;
@@ -47,8 +48,11 @@ public final class SafetensorsWriter {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
             out.write(len.array());
             out.write(padded);
-            for (byte[] p : payloads.values()) {
-                out.write(p);
+            for (NDArray a : tensors.values()) {
+                ByteBuffer bb = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                byte[] bytes = new byte[bb.remaining()];
+                bb.get(bytes);
+                out.write(bytes);
             }
         });
     }

@@ -51,7 +51,8 @@ public final class LoraNetwork implements AutoCloseable {
                 u[i] = (2 * u[i] - 1) * bound;
             }
             NDArray javaBacked = m.create(u, new Shape(rank, in));
-            NDArray down = javaBacked.duplicate(); // torch-owned clone (toType(same, true) would alias): AdamW updates it in place
+            // a torch-owned clone: toType(FLOAT32, true) would alias the Java buffer, freed once it is collected
+            NDArray down = javaBacked.duplicate();
             javaBacked.close();
             NDArray up = m.zeros(new Shape(out, rank), DataType.FLOAT32);
             layers.put(path, new LoraLayer(path, down, up, alpha));

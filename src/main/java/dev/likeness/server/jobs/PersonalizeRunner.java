@@ -88,7 +88,7 @@ public final class PersonalizeRunner implements JobRunner {
         ctx.results().setOutput(out);
     }
 
-    private static PersonalizeRequest request(ObjectNode spec, java.util.List<Path> images) {
+    private PersonalizeRequest request(ObjectNode spec, java.util.List<Path> images) {
         SpecReader r = new SpecReader(spec);
         String method = spec.get("method").asText();
         JsonNode o = spec.path("options");
@@ -103,20 +103,30 @@ public final class PersonalizeRunner implements JobRunner {
         if (extra.containsKey("masks")) { // file paths on the server: masks come from the uploads' alpha instead
             throw ApiException.badRequest("options.masks", "masks come from the uploaded images' alpha channel");
         }
+        if (extra.containsKey("class-dir")) {
+            throw ApiException.badRequest("options.classDir", "the class image cache is chosen by the server");
+        }
         Personalizer.Defaults d = Personalizer.defaults(method, extra);
         int steps = r.integer("steps", d.steps(), 1, MAX_STEPS);
         try {
             double lr = o.path("lr").asDouble(d.lr());
             TrainingOptions options = new TrainingOptions(steps, o.path("batch").asInt(1),
                     o.path("gradAccum").asInt(1), new LrSchedule(o.path("lrSchedule").asText("constant"), lr,
-                    o.path("warmup").asInt(0), steps), 0.0, 0.0, o.path("checkpointEvery").asInt(50),
+                    o.path("warmup").asInt(0), steps), o.path("weightDecay").asDouble(d.weightDecay()),
+                    o.path("maxGradNorm").asDouble(d.maxGradNorm()), o.path("checkpointEvery").asInt(50),
                     spec.path("seed").asLong(0));
             String classWord = spec.path("classWord").asText(null);
+            extra.put("class-dir", classImageCache().toString());
             return new PersonalizeRequest(method, spec.get("name").asText(), images, spec.path("token").asText(null),
                     classWord, options, extra);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("options", e.getMessage());
         }
+    }
+
+    /** DreamBooth's class images, cached beside the concept library (in the server's data folder). */
+    private Path classImageCache() {
+        return concepts.root().toAbsolutePath().resolveSibling("class-images");
     }
 
     /** Option names from JSON (initWord) to the method's settings (init-word). */

@@ -1,0 +1,40 @@
+package dev.likeness.methods;
+
+import dev.likeness.methods.dreambooth.DreamBooth;
+import dev.likeness.methods.dreambooth.DreamBoothSetup;
+import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.ProgressListener;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.train.LrSchedule;
+import dev.likeness.train.TrainingOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** DreamBooth runs on the tiny model: two synthetic subject images, 4 class images of 3 denoising steps. */
+final class DreamBoothFixtures {
+    private DreamBoothFixtures() {}
+
+    static TrainingOptions options(int steps, double lr, int checkpointEvery) {
+        return new TrainingOptions(steps, 1, 1, LrSchedule.constant(lr, steps), 1e-2, 1.0, checkpointEvery, 7);
+    }
+
+    /** @param loraRank 0 for a full fine-tune */
+    static PersonalizeRequest request(String name, int loraRank, TrainingOptions options, Path classDir) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (loraRank > 0) {
+            extra.put("lora-rank", Integer.toString(loraRank));
+        }
+        extra.put("class-images", "4");
+        extra.put("class-steps", "3");
+        extra.put("class-dir", classDir.toString());
+        return new PersonalizeRequest("dreambooth", name, List.of(), null, "dog", options, extra);
+    }
+
+    static DreamBooth create(SdModel model, PersonalizeRequest req) throws IOException {
+        return DreamBoothSetup.create(model, req, TextualInversionTest.images(), ProgressListener.NONE,
+                CancelSignal.none());
+    }
+}
