@@ -92,6 +92,9 @@ def generate_spec(prompt, negative="", count=1, seed=-1, steps=30, guidance=7.5,
     return spec
 
 
+DREAMBOOTH_LORA_RANK = 8
+
+
 def personalize_spec(method, name, class_word, images, steps=0, target_prompt=""):
     method = method_value(method)
     check_concept_name(name)
@@ -105,6 +108,9 @@ def personalize_spec(method, name, class_word, images, steps=0, target_prompt=""
         if not target_prompt or not target_prompt.strip():
             raise lc.LikenessError("PALP needs a target prompt (the prompt the concept is tuned for).")
         spec["options"] = {"targetPrompt": target_prompt.strip()}
+    if method == "dreambooth":
+        # LoRA: a full fine-tune is a whole new model, which the server's shared model cannot take on per request
+        spec["options"] = {"loraRank": DREAMBOOTH_LORA_RANK}
     return spec
 
 

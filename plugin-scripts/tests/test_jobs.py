@@ -51,6 +51,7 @@ class NamingTest(unittest.TestCase):
         self.assertEqual((p["method"], p["token"], p["steps"], p["options"]["targetPrompt"]),
                          ("palp", "<my-cat>", 200, "a <my-cat> in the snow"))
         self.assertEqual(jobs.personalize_spec("Textual Inversion", "c", "dog", [])["method"], "textual-inversion")
+        self.assertEqual(jobs.personalize_spec("DreamBooth", "c", "dog", [])["options"], {"loraRank": 8})
         with self.assertRaisesRegex(lc.LikenessError, "target prompt"):
             jobs.personalize_spec("palp", "c", "dog", [])
         with self.assertRaisesRegex(lc.LikenessError, "concept name"):

@@ -69,12 +69,14 @@ public final class DreamBooth implements TrainingMethod {
                     NoiseSchedule.of(SchedulerConfig.parse(model.schedulerConfig())), model.predictionType());
             this.instanceIds = model.tokenizer().encode(config.instancePrompt());
             this.classIds = model.tokenizer().encode(config.classPrompt());
+            boolean textTrained = config.trainTextEncoder(); // (full fine-tunes only, see DreamBoothConfig)
+            this.instanceContext = textTrained ? null : fixedContext(instanceIds);
+            this.classContext = textTrained ? null : fixedContext(classIds);
+            // last: a full fine-tune snapshots the weights, which close() puts back
             this.tuning = config.lora() ? new LoraTuning(model, config.loraRank(), config.loraAlpha(), seed)
-                    : new FullTuning(model, config.trainTextEncoder());
-            this.instanceContext = tuning.trainsTextEncoder() ? null : fixedContext(instanceIds);
-            this.classContext = tuning.trainsTextEncoder() ? null : fixedContext(classIds);
+                    : new FullTuning(model, textTrained);
         } catch (RuntimeException e) {
-            manager.close();
+            manager.close(); // the latent caches live in sub-managers of it
             throw e;
         }
     }
