@@ -112,17 +112,17 @@ class TextualInversionTest {
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null); TextualInversion ti = ti(model, "<dog-c>")) {
             List<long[]> samples = new ArrayList<>();
             ProgressListener probe = (step, total, msg) -> {
-                if (step == 100 || step == 1000) {
+                if (step == 500 || step == 1000) { // after the allocator's warm-up high-water mark
                     System.gc(); // Java-side buffers (noise arrays) are freed by GC; native memory is what must stay flat
                     samples.add(new long[] {rssKb(), model.manager().getManagedArrays().size()});
                 }
             };
             new TrainingLoop(ti, options(1000, 0)).run(null, false, "x", probe, CancelSignal.none());
             long growthMb = (samples.get(1)[0] - samples.get(0)[0]) / 1024;
-            System.out.printf("TI 1000 steps: RSS at step 100 %d MB, at 1000 %d MB; arrays %d -> %d%n",
+            System.out.printf("TI 1000 steps: RSS at step 500 %d MB, at 1000 %d MB; arrays %d -> %d%n",
                     samples.get(0)[0] / 1024, samples.get(1)[0] / 1024, samples.get(0)[1], samples.get(1)[1]);
             assertEquals(samples.get(0)[1], samples.get(1)[1], "NDArrays leaked per step");
-            assertTrue(growthMb <= 48, "RSS grew " + growthMb + " MB over 900 steps");
+            assertTrue(growthMb <= 48, "RSS grew " + growthMb + " MB over the last 500 steps");
         }
     }
 
