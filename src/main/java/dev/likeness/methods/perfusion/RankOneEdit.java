@@ -48,11 +48,7 @@ final class RankOneEdit {
 
     /** σ((s − β)/τ) per concept. */
     static NDArray gate(NDArray similarity, EditBasis basis) {
-        // scalars as tensors owned by the manager/scope: DJL closes its own scalar tensors while autograd keeps them
-        ai.djl.ndarray.NDManager m = similarity.getManager();
-        ai.djl.ndarray.NDArray beta = m.create((float) basis.beta()).toType(similarity.getDataType(), false);
-        ai.djl.ndarray.NDArray tau = m.create((float) basis.tau()).toType(similarity.getDataType(), false);
-        return Activation.sigmoid(similarity.sub(beta).div(tau));
+        return Activation.sigmoid(similarity.sub(basis.beta()).div(basis.tau()));
     }
 
     /** s_c(e) per concept, (..., c). */
