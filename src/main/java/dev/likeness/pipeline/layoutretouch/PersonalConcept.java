@@ -1,0 +1,67 @@
+package dev.likeness.pipeline.layoutretouch;
+
+import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.pipeline.Personalization;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An applied concept as Layout-and-Retouch uses it: the token that names it in prompts, the class word that
+ * replaces the token in the base-model prompt, and the switch between base and personalized weights.
+ */
+public record PersonalConcept(String token, String classWord, Personalization weights) {
+    public PersonalConcept {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("a concept needs a token");
+        }
+        classWord = classWord == null ? "" : classWord.trim();
+    }
+
+    /**
+     * The concept of a manifest applied by {@code ConceptApplier}. Textual Inversion changes no weights; a method
+     * with adapters or weights plugs its {@link Personalization} in here. Until it does, its concept works wherever
+     * the personalized model alone is used (retouch in place, λ₁ = 0).
+     */
+    public static PersonalConcept of(ConceptManifest manifest, String classWordOverride) {
+        String cls = classWordOverride != null && !classWordOverride.isBlank() ? classWordOverride
+                : manifest.classWord();
+        Personalization weights = manifest.method().equals("textual-inversion") ? Personalization.PROMPT_ONLY
+                : Personalization.alwaysOn("Layout-and-Retouch cannot switch concept '" + manifest.name() + "' ("
+                        + manifest.method() + ") off for its base-model steps yet; use --layout-steps 0, or retouch "
+                        + "in place");
+        return new PersonalConcept(manifest.token(), cls, weights);
+    }
+
+    /** Whether {@code prompt} names the concept. */
+    public boolean isIn(String prompt) {
+        return names(prompt, token);
+    }
+
+    /** Whether {@code prompt} has {@code token} as a word of its own. */
+    public static boolean names(String prompt, String token) {
+        return pattern(token).matcher(prompt).find();
+    }
+
+    /** y^{-p} (§5.1): the prompt with the concept's token replaced by its class word. */
+    public String classPrompt(String prompt) {
+        if (classWord.isEmpty()) {
+            throw new IllegalArgumentException("concept " + token + " has no class word; give one (e.g. --class-word"
+                    + " dog) so its base-model steps can draw the class");
+        }
+        return pattern(token).matcher(prompt).replaceAll(Matcher.quoteReplacement(classWord));
+    }
+
+    /** The word whose cross-attention marks the subject: the class word, or the token when there is none. */
+    public String subjectWord() {
+        return classWord.isEmpty() ? token : classWord;
+    }
+
+    /** The prompt a source image is conditioned on when only the subject matters. */
+    public String subjectPrompt() {
+        return classWord.isEmpty() ? "a photo of " + token : "a photo of a " + classWord;
+    }
+
+    private static Pattern pattern(String token) {
+        return Pattern.compile("(?<![\\w-])" + Pattern.quote(token) + "(?![\\w-])");
+    }
+}
