@@ -6,7 +6,7 @@
 #
 # Needs root (apt-get, debootstrap, chroot) and target/likeness.jar (mvn -DskipTests package). The chroot is cached
 # in $LIKENESS_CI_CACHE (default /var/cache/likeness-ci). Server job kinds that answer 503 NO_RUNNER are reported
-# as NOT SUPPORTED YET; LIKENESS_REQUIRE_ALL_RUNNERS=1 turns them into failures.
+# as NOT SUPPORTED YET; LIKENESS_REQUIRE_ALL_RUNNERS=1 (set by .ci/run) turns them into failures.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CI_DIR="$ROOT/plugin-scripts/ci"

@@ -9,6 +9,8 @@ import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
+import dev.likeness.pipeline.layoutretouch.LayoutRetouch;
+import dev.likeness.pipeline.layoutretouch.LayoutRetouchRequest;
 import dev.likeness.util.Json;
 import dev.likeness.util.PngFiles;
 import java.awt.image.BufferedImage;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "generate", description = "Generate images (txt2img, or img2img with --init-image).")
+@Command(name = "generate", description = "Generate images (txt2img, img2img with --init-image, or Layout-and-Retouch "
+        + "with --mode layout-retouch).")
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -81,6 +84,21 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Perfusion, several concepts in one prompt: exact or approximate (default: ${DEFAULT-VALUE})")
     String perfusionForm;
 
+    @Option(names = "--mode", defaultValue = "txt2img", paramLabel = "MODE",
+            description = "txt2img (img2img with --init-image) or layout-retouch: layouts from the base model, then the --concept retouched in (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--layout-steps", paramLabel = "N",
+            description = "layout-retouch: steps drawn by the base model with the class prompt; more = more varied layouts, fewer = more identity (default: 30% of --steps, 15 of 50)")
+    Integer layoutSteps;
+
+    @Option(names = "--retouch-strength", paramLabel = "F",
+            description = "layout-retouch: share of the steps stage 2 re-runs (default: from --layout-steps on, at least 0.6)")
+    Float retouchStrength;
+
+    @Mixin
+    RetouchOptions retouch;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Output PNG (with --count N: FILE-1.png ... FILE-N.png)")
     Path out;
 
@@ -99,6 +117,13 @@ final class GenerateCommand implements Callable<Integer> {
                     count, init, strength, refs);
             if (m.info().demo()) {
                 System.err.println("note: using the built-in demo model (random weights): images are noise patterns");
+            }
+            if (mode.equals("layout-retouch")) {
+                layoutRetouch(m, req);
+                return 0;
+            }
+            if (!mode.equals("txt2img")) {
+                throw new IllegalArgumentException("unknown --mode '" + mode + "' (txt2img, layout-retouch)");
             }
             ProgressBar bar = new ProgressBar(System.err);
             StableDiffusion sd = new StableDiffusion(m, (model, ref) -> ConceptApplier.apply(model, ref, library::resolve));
@@ -173,6 +198,45 @@ final class GenerateCommand implements Callable<Integer> {
                     + (model.model != null ? " instead of --model" : ""));
         }
         return found;
+    }
+
+    private void layoutRetouch(SdModel m, GenerationRequest req) throws IOException {
+        if (initImage != null) {
+            throw new IllegalArgumentException("--mode layout-retouch draws its own layout; to retouch an existing "
+                    + "image use 'likeness retouch --image'");
+        }
+        if (concepts.size() != 1) {
+            throw new IllegalArgumentException("--mode layout-retouch takes exactly one --concept (the subject)");
+        }
+        RetouchOptions.Applied applied = retouch.apply(m, req.concepts().get(0));
+        try {
+            layoutRetouch(m, req, applied);
+        } finally {
+            m.conceptPatches().clear();
+        }
+    }
+
+    private void layoutRetouch(SdModel m, GenerationRequest req, RetouchOptions.Applied applied) throws IOException {
+        int lambda = layoutSteps != null ? layoutSteps : Math.round(0.3f * steps);
+        GenerationRequest g = new GenerationRequest(req.prompt(), req.negativePrompt(), req.seed(), req.steps(),
+                req.guidance(), sampler, req.width(), req.height(), req.count(), null, 1f, List.of());
+        LayoutRetouchRequest lr = new LayoutRetouchRequest(g, lambda, retouchStrength, retouch.settings());
+        ProgressBar bar = new ProgressBar(System.err);
+        List<LayoutRetouch.Output> outputs = new LayoutRetouch(new StableDiffusion(m)).generate(lr, applied.concept(),
+                applied.references(), bar, new CancelSignal());
+        bar.done();
+        List<GeneratedImage> images = new ArrayList<>();
+        for (LayoutRetouch.Output o : outputs) {
+            java.util.Map<String, Object> md = new java.util.LinkedHashMap<>(o.metadata());
+            md.put("concepts", concepts);
+            images.add(new GeneratedImage(o.image(), o.seed(), md));
+        }
+        for (Path p : write(images)) {
+            System.out.println(p);
+        }
+        if (seed == null) {
+            System.err.println("seed: " + req.seed());
+        }
     }
 
     private List<Path> write(List<GeneratedImage> images) throws IOException {

@@ -7,8 +7,11 @@ import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.server.EngineBinding;
 import dev.likeness.server.ServerServices;
 import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.jobs.JobKinds;
 import dev.likeness.server.jobs.JobRunner;
+import dev.likeness.server.jobs.LayoutRetouchRunner;
 import dev.likeness.server.jobs.PersonalizeRunner;
+import dev.likeness.server.jobs.RetouchRunner;
 import dev.likeness.server.models.ModelProvider;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,6 +37,13 @@ public final class LocalEngine implements EngineBinding {
     @Override
     public Map<String, JobRunner> runners(ServerServices services) {
         this.concepts = services.concepts();
-        return Map.of("personalize", new PersonalizeRunner(services.model(), services.concepts()));
+        return Map.of("personalize", new PersonalizeRunner(services.model(), services.concepts()),
+                JobKinds.RETOUCH, new RetouchRunner(services.model(), services.concepts(), services.config().limits()));
+    }
+
+    @Override
+    public Map<String, JobRunner> generateModes(ServerServices services) {
+        return Map.of(JobKinds.LAYOUT_RETOUCH, new LayoutRetouchRunner(services.model(), services.concepts(),
+                services.config().limits()));
     }
 }

@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 /** The `likeness` command line. Errors are one line on stderr with a non-zero exit, never a stack trace. */
 @Command(name = "likeness", mixinStandardHelpOptions = true, version = "likeness 0.1.0",
         description = "Personalized Stable Diffusion in Java, for GIMP and Krita.",
-        subcommands = {GenerateCommand.class, TokenizeCommand.class, InspectCommand.class, TrainCommand.class,
-                ConceptsCommand.class, InstallPluginsCommand.class, BenchCommand.class, PerfusionCommand.class})
+        subcommands = {GenerateCommand.class, RetouchCommand.class, TokenizeCommand.class, InspectCommand.class,
+                TrainCommand.class, ConceptsCommand.class, InstallPluginsCommand.class, BenchCommand.class,
+                PerfusionCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -27,7 +27,13 @@ final class LoraConcepts {
                 throw new IOException(file.getFileName() + ": " + e.getMessage(), e);
             }
             network.attach();
-            model.conceptPatches().put(key, network::close);
+            model.conceptPatches().put(key, network::close, on -> {
+                if (on) {
+                    network.attach();
+                } else {
+                    network.detach();
+                }
+            });
         }
     }
 }

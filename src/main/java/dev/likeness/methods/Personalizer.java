@@ -2,6 +2,7 @@ package dev.likeness.methods;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.concepts.ConceptReferences;
 import dev.likeness.methods.perfusion.Perfusion;
 import dev.likeness.methods.perfusion.PerfusionSetup;
 import dev.likeness.methods.dreambooth.DreamBooth;
@@ -84,6 +85,7 @@ public final class Personalizer {
             Files.createDirectories(outDir.toAbsolutePath().getParent());
             Path staged = Files.createTempDirectory(outDir.toAbsolutePath().getParent(), "." + outDir.getFileName());
             method.saveConcept(staged, req.name());
+            ConceptReferences.store(staged, req.images()); // Layout-and-Retouch paints the subject from them
             Files.move(staged, outDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new Outcome(ConceptManifest.read(outDir), before, after, result.firstStep());
         }

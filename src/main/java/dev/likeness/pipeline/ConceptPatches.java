@@ -1,6 +1,9 @@
 package dev.likeness.pipeline;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -8,31 +11,57 @@ import java.util.Set;
  * Changes that applied concepts made to a model's modules (LoRA adapters on projections, ...), each with the action
  * that undoes it. Unlike Textual Inversion tokens, which only act when a prompt names them, a patch changes every
  * output, so {@link StableDiffusion} removes them all when a request ends: a request's concepts apply to it alone.
+ *
+ * <p>As a {@link Personalization}, the patches switch off and on together (Layout-and-Retouch's base-model steps).
  */
-public final class ConceptPatches {
-    private final Map<String, Runnable> undo = new LinkedHashMap<>();
+public final class ConceptPatches implements Personalization {
+    private record Patch(Runnable undo, Personalization toggle) {}
+
+    private final Map<String, Patch> patches = new LinkedHashMap<>();
+    private boolean active = true;
+
+    /** Records a patch that cannot be switched off; {@link #setActive setActive(false)} then fails. */
+    public synchronized void put(String concept, Runnable undoAction) {
+        put(concept, undoAction, Personalization.alwaysOn("concept '" + concept + "' cannot be switched off"));
+    }
 
     /** Records a concept's patch; a patch the concept already had is undone first (re-applying replaces). */
-    public synchronized void put(String concept, Runnable undoAction) {
+    public synchronized void put(String concept, Runnable undoAction, Personalization toggle) {
         remove(concept);
-        undo.put(concept, undoAction);
+        if (!active) {
+            toggle.setActive(false);
+        }
+        patches.put(concept, new Patch(undoAction, toggle));
     }
 
     public synchronized void remove(String concept) {
-        Runnable r = undo.remove(concept);
-        if (r != null) {
-            r.run();
+        Patch p = patches.remove(concept);
+        if (p != null) {
+            p.undo().run();
         }
     }
 
-    /** Undoes every patch, newest first. */
+    /** Undoes every patch, newest first, and leaves the switch on. */
     public synchronized void clear() {
-        java.util.List<String> names = new java.util.ArrayList<>(undo.keySet());
-        java.util.Collections.reverse(names);
+        List<String> names = new ArrayList<>(patches.keySet());
+        Collections.reverse(names);
         names.forEach(this::remove);
+        active = true;
     }
 
     public synchronized Set<String> active() {
-        return Set.copyOf(undo.keySet());
+        return Set.copyOf(patches.keySet());
+    }
+
+    /** Off: every patch is lifted and the model computes as the base model; on: they are back. */
+    @Override
+    public synchronized void setActive(boolean on) {
+        if (on == active) {
+            return;
+        }
+        for (Patch p : patches.values()) {
+            p.toggle().setActive(on);
+        }
+        active = on;
     }
 }

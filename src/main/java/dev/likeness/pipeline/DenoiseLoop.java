@@ -6,18 +6,25 @@ import ai.djl.ndarray.NDScope;
 import dev.likeness.engine.model.unet.UNet2DCondition;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.Scheduler;
+import java.util.function.IntFunction;
 
 /**
  * The sampling loop: scale, predict with classifier-free guidance, step. Each step runs in its own NDScope so native
  * memory stays flat however many steps and images are made.
  */
 public final class DenoiseLoop {
-    /** Called before each step (attention processors that depend on the step read it here). */
+    /** Called around each step (attention processors that depend on the step read it here). */
     @FunctionalInterface
     public interface StepHook {
         StepHook NONE = (i, t) -> { };
 
         void beforeStep(int index, long timestep);
+
+        /**
+         * The latents step {@code index} produced. The loop owns them and closes them after the next step: copy (and
+         * {@code NDScope.unregister} the copy) to keep them.
+         */
+        default void afterStep(int index, NDArray latents) { }
     }
 
     private final UNet2DCondition unet;
@@ -48,6 +55,13 @@ public final class DenoiseLoop {
      */
     public NDArray run(NDArray latents, Scheduler sched, int start, Conditioning cond, TorchGenerator gen,
             StepHook hook, ProgressListener listener, CancelSignal cancel, int progressOffset, int progressTotal) {
+        return run(latents, sched, start, i -> cond, gen, hook, listener, cancel, progressOffset, progressTotal);
+    }
+
+    /** {@link #run} with the conditioning chosen per step (Layout-and-Retouch switches prompts mid-run). */
+    public NDArray run(NDArray latents, Scheduler sched, int start, IntFunction<Conditioning> condAt,
+            TorchGenerator gen, StepHook hook, ProgressListener listener, CancelSignal cancel, int progressOffset,
+            int progressTotal) {
         long[] timesteps = sched.timesteps();
         NDArray current = latents;
         for (int i = start; i < timesteps.length; i++) {
@@ -55,13 +69,14 @@ public final class DenoiseLoop {
             hook.beforeStep(i, timesteps[i]);
             NDArray next;
             try (NDScope scope = new NDScope()) {
-                next = sched.step(predict(current, sched, i, cond), i, current, gen);
+                next = sched.step(predict(current, sched, i, condAt.apply(i)), i, current, gen);
                 NDScope.unregister(next);
             }
             if (current != latents) {
                 current.close();
             }
             current = next;
+            hook.afterStep(i, current);
             listener.onProgress(progressOffset + i - start + 1, progressTotal, "denoising");
         }
         return current;

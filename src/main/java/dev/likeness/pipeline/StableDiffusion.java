@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** txt2img and img2img with classifier-free guidance, as diffusers' StableDiffusion(Img2Img)Pipeline. */
 public final class StableDiffusion implements ImageGenerator {
@@ -108,6 +109,17 @@ public final class StableDiffusion implements ImageGenerator {
      */
     public NDArray sample(GenerationRequest req, String sampler, Conditioning cond, long seed, NDArray startLatents,
             NDArray initPixels, NDManager m, Progress progress, CancelSignal cancel) {
+        return decode(sampleLatents(req, sampler, i -> cond, seed, startLatents, initPixels, m, progress, cancel,
+                DenoiseLoop.StepHook.NONE));
+    }
+
+    /**
+     * {@link #sample} without the decode, with the conditioning chosen per step and a hook around each step (the
+     * step-blended sampling of Layout-and-Retouch switches model and prompt part-way and records the trajectory).
+     */
+    public NDArray sampleLatents(GenerationRequest req, String sampler, IntFunction<Conditioning> condAt, long seed,
+            NDArray startLatents, NDArray initPixels, NDManager m, Progress progress, CancelSignal cancel,
+            DenoiseLoop.StepHook hook) {
         Scheduler sched = initPixels == null ? newScheduler(sampler, req.steps())
                 : newScheduler(sampler, req.steps(), img2imgConfig());
         TorchGenerator gen = new TorchGenerator(seed);
@@ -125,9 +137,8 @@ public final class StableDiffusion implements ImageGenerator {
             latents = Noise.randn(gen, m, shape).mul(sched.initNoiseSigma());
         }
         int total = progress.total() > 0 ? progress.total() : sched.timesteps().length - start;
-        NDArray out = loop.run(latents, sched, start, cond, gen, DenoiseLoop.StepHook.NONE, progress.listener(),
-                cancel, progress.offset(), total);
-        return decode(out);
+        return loop.run(latents, sched, start, condAt, gen, hook, progress.listener(), cancel, progress.offset(),
+                total);
     }
 
     public Scheduler newScheduler(String sampler, int steps) {
@@ -176,6 +187,13 @@ public final class StableDiffusion implements ImageGenerator {
         AutoencoderKL.Posterior post = model.vae().encode(pixels);
         NDArray noise = Noise.randn(gen, m, post.mean().getShape()).toType(model.computeType(), false);
         return post.sample(noise).toType(DataType.FLOAT32, false).mul(model.vae().config().scalingFactor());
+    }
+
+    /** Pixels in [0, 1] → scaled latents of the posterior mean: the deterministic encoding DDIM inversion starts from. */
+    public NDArray encodeMean(NDArray pixels01) {
+        NDArray pixels = pixels01.mul(2f).sub(1f).toType(model.computeType(), false);
+        NDArray mean = model.vae().encode(pixels).mean();
+        return mean.toType(DataType.FLOAT32, false).mul(model.vae().config().scalingFactor());
     }
 
     /** Scaled latents → images (n, 3, h, w) in [0, 1]. */

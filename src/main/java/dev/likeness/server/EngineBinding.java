@@ -15,4 +15,9 @@ public interface EngineBinding {
     default Map<String, JobRunner> runners(ServerServices services) {
         return Map.of();
     }
+
+    /** Runners for {@code generate} modes besides txt2img/img2img (e.g. layout-retouch), by mode. Default: none. */
+    default Map<String, JobRunner> generateModes(ServerServices services) {
+        return Map.of();
+    }
 }

@@ -52,8 +52,10 @@ public final class LikenessServer implements AutoCloseable {
         uploads.expire();
         ActiveModel model = new ActiveModel(engine.models(), config.model());
 
-        Map<String, JobRunner> runners = new HashMap<>(engine.runners(new ServerServices(model, concepts, config)));
-        runners.put(JobKinds.GENERATE, new GenerateRunner(model, concepts, config.limits()));
+        ServerServices services = new ServerServices(model, concepts, config);
+        Map<String, JobRunner> runners = new HashMap<>(engine.runners(services));
+        runners.put(JobKinds.GENERATE, new GenerateRunner(model, concepts, config.limits(),
+                engine.generateModes(services)));
         runners.put(JobKinds.LOAD_MODEL, new LoadModelRunner(model, engine.models(), config.modelsDir()));
         JobService jobs = new JobService(config.jobsDir(), runners, uploads, config.limits());
 

@@ -71,6 +71,39 @@ public final class DdimScheduler extends AlphaScheduler {
         });
     }
 
+    /**
+     * DDIM inversion: the exact inverse of {@link #step} at index {@code i} for a given model output (clipping
+     * aside). {@code sample} is at the noise level step {@code i} ends on; the result is the latent at
+     * {@code timesteps()[i]} from which that step, with {@code modelOutput}, leads to {@code sample}. The step is
+     * linear in (x_t, output): sample = p·x_t + q·output, so x_t = (sample − q·output)/p. For ε-prediction this is
+     * diffusers' DDIMInverseScheduler update. Independent of the step cursor.
+     */
+    public NDArray invert(NDArray modelOutput, int i, NDArray sample) {
+        cursor.check(i);
+        long t = timesteps[i];
+        long prevT = t - stepRatio;
+        double a = schedule.alphaCumprod(t);
+        double aPrev = prevT >= 0 ? schedule.alphaCumprod(prevT) : finalAlphaCumprod;
+        double sa = Math.sqrt(a);
+        double sb = Math.sqrt(1 - a);
+        // x0 = ax·x + ao·out and eps = ex·x + eo·out, per prediction type, as in step()
+        double ax;
+        double ao;
+        double ex;
+        double eo;
+        switch (prediction) {
+            case EPSILON -> { ax = 1 / sa; ao = -sb / sa; ex = 0; eo = 1; }
+            case SAMPLE -> { ax = 0; ao = 1; ex = 1 / sb; eo = -sa / sb; }
+            case V_PREDICTION -> { ax = sa; ao = -sb; ex = sb; eo = sa; }
+            default -> throw new AssertionError(prediction);
+        }
+        double p = Math.sqrt(aPrev) * ax + Math.sqrt(1 - aPrev) * ex;
+        double q = Math.sqrt(aPrev) * ao + Math.sqrt(1 - aPrev) * eo;
+        float scale = (float) (1 / p);
+        float shift = (float) (q / p);
+        return StepScope.result(() -> sample.mul(scale).sub(modelOutput.mul(shift)));
+    }
+
     @Override
     public NDArray addNoise(NDArray original, NDArray noise, int i) {
         cursor.check(i);

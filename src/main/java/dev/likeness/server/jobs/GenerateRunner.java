@@ -2,7 +2,6 @@ package dev.likeness.server.jobs;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.likeness.concepts.ConceptRef;
 import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.ImageGenerator;
@@ -12,7 +11,6 @@ import dev.likeness.server.concepts.ConceptStore;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.models.ActiveModel;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,15 +26,26 @@ public final class GenerateRunner implements JobRunner {
     private final ActiveModel model;
     private final ConceptStore concepts;
     private final Limits limits;
+    private final Map<String, JobRunner> modes;
 
     public GenerateRunner(ActiveModel model, ConceptStore concepts, Limits limits) {
+        this(model, concepts, limits, Map.of());
+    }
+
+    /** @param modes runners for other generation modes, by the spec's {@code mode} (e.g. layout-retouch) */
+    public GenerateRunner(ActiveModel model, ConceptStore concepts, Limits limits, Map<String, JobRunner> modes) {
         this.model = model;
         this.concepts = concepts;
         this.limits = limits;
+        this.modes = Map.copyOf(modes);
     }
 
     @Override
     public ObjectNode prepare(ObjectNode spec) {
+        JobRunner mode = mode(spec);
+        if (mode != null) {
+            return mode.prepare(spec);
+        }
         SpecReader r = new SpecReader(spec);
         Long seed = r.optionalLong("seed");
         if (seed == null) {
@@ -58,8 +67,30 @@ public final class GenerateRunner implements JobRunner {
         return spec;
     }
 
+    /** The runner of the spec's mode; null for plain txt2img/img2img. */
+    private JobRunner mode(ObjectNode spec) {
+        String mode = new SpecReader(spec).string("mode", "txt2img", 32);
+        if (mode.equals("txt2img") || mode.equals("img2img")) {
+            return null;
+        }
+        JobRunner runner = modes.get(mode);
+        if (runner != null) {
+            return runner;
+        }
+        if (mode.equals(JobKinds.LAYOUT_RETOUCH)) {
+            throw new ApiException(503, "NO_RUNNER", "this server cannot run layout-retouch yet: no engine for it is "
+                    + "installed in this build");
+        }
+        throw ApiException.badRequest("mode", "unknown mode '" + mode + "' (txt2img, img2img, layout-retouch)");
+    }
+
     @Override
-    public void run(JobContext ctx) throws IOException {
+    public void run(JobContext ctx) throws Exception {
+        JobRunner mode = mode(ctx.spec());
+        if (mode != null) {
+            mode.run(ctx);
+            return;
+        }
         BufferedImage init = ctx.inputs().isEmpty() ? null : ImageIO.read(ctx.inputs().get(0).toFile());
         GenerationRequest request = request(ctx.spec(), init);
         if (ctx.resumed()) {
@@ -90,71 +121,7 @@ public final class GenerateRunner implements JobRunner {
         }
     }
 
-    /**
-     * The concept names with their Perfusion options: {@code conceptStrengths} ({"name": beta}) and
-     * {@code globalLocking} (true/false) become {@link ConceptRef} options.
-     */
-    private static List<String> conceptRefs(ObjectNode spec, List<String> names) {
-        com.fasterxml.jackson.databind.JsonNode strengths = spec.path("conceptStrengths");
-        if (!strengths.isMissingNode() && !strengths.isNull() && !strengths.isObject()) {
-            throw ApiException.badRequest("conceptStrengths", "conceptStrengths must be an object {\"name\": beta}");
-        }
-        com.fasterxml.jackson.databind.JsonNode global = spec.path("globalLocking");
-        if (!global.isMissingNode() && !global.isNull() && !global.isBoolean()) {
-            throw ApiException.badRequest("globalLocking", "globalLocking must be true or false");
-        }
-        for (java.util.Iterator<String> it = strengths.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            com.fasterxml.jackson.databind.JsonNode beta = strengths.get(name);
-            if (!names.contains(name)) {
-                throw ApiException.badRequest("conceptStrengths." + name, name + " is not in concepts");
-            }
-            if (!beta.isNumber() || !(beta.asDouble() >= -1 && beta.asDouble() <= 2)) {
-                throw ApiException.badRequest("conceptStrengths." + name, "a strength (beta) is a number in [-1, 2]");
-            }
-        }
-        List<String> refs = new java.util.ArrayList<>();
-        for (String name : names) {
-            Map<String, String> options = new LinkedHashMap<>();
-            if (strengths.has(name)) {
-                options.put("beta", Double.toString(strengths.get(name).asDouble()));
-            }
-            if (global.asBoolean(false)) {
-                options.put("lock", "global");
-            }
-            refs.add(new ConceptRef(name, options).toString());
-        }
-        return refs;
-    }
-
     private GenerationRequest request(ObjectNode spec, BufferedImage init) {
-        SpecReader r = new SpecReader(spec);
-        String prompt = r.requiredString("prompt", limits.maxPromptChars());
-        String negative = r.string("negativePrompt", "", limits.maxPromptChars());
-        long seed = r.optionalLong("seed");
-        int steps = r.integer("steps", 30, 1, 200);
-        float guidance = r.number("guidance", 7.5f, 0, 30);
-        String sampler = r.string("sampler", null, 32);
-        int width = r.integer("width", 512, 8, 2048);
-        int height = r.integer("height", 512, 8, 2048);
-        int count = r.integer("count", 1, 1, 16);
-        float strength = r.number("strength", 0.75f, 0.01f, 1f);
-        if (sampler != null && !dev.likeness.engine.sched.Schedulers.NAMES.contains(sampler)) {
-            throw ApiException.badRequest("sampler", "unknown sampler '" + sampler + "'; valid: "
-                    + String.join(", ", dev.likeness.engine.sched.Schedulers.NAMES));
-        }
-        if (width % 8 != 0) {
-            throw ApiException.badRequest("width", "width must be a multiple of 8");
-        }
-        if (height % 8 != 0) {
-            throw ApiException.badRequest("height", "height must be a multiple of 8");
-        }
-        List<String> names = conceptRefs(spec, r.strings("concepts", 8, 64));
-        try {
-            return new GenerationRequest(prompt, negative, seed, steps, guidance, sampler, width, height, count, init,
-                    strength, names);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(null, e.getMessage());
-        }
+        return GenerateSpec.request(spec, init, limits);
     }
 }

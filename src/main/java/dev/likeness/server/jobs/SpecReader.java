@@ -47,6 +47,17 @@ public final class SpecReader {
         return v.asInt();
     }
 
+    public boolean bool(String field, boolean fallback) {
+        JsonNode v = spec.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest(field, field + " must be true or false");
+        }
+        return v.asBoolean();
+    }
+
     public Long optionalLong(String field) {
         JsonNode v = spec.get(field);
         if (v == null || v.isNull()) {

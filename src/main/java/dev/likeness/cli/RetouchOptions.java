@@ -1,0 +1,79 @@
+package dev.likeness.cli;
+
+import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.concepts.ConceptLibrary;
+import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.concepts.ConceptRef;
+import dev.likeness.concepts.ConceptReferences;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.pipeline.layoutretouch.PersonalConcept;
+import dev.likeness.pipeline.layoutretouch.RetouchSettings;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The knobs of Layout-and-Retouch's stage 2, shared by {@code generate --mode layout-retouch} and {@code retouch}. */
+final class RetouchOptions {
+    @Option(names = "--reference", paramLabel = "IMAGE",
+            description = "Reference image of the subject (PNG alpha = its mask); repeatable (default: the concept's own, else one sampled from its token)")
+    List<Path> references = new ArrayList<>();
+
+    @Option(names = "--class-word", paramLabel = "WORD", description = "The subject's class (default: the concept's)")
+    String classWord;
+
+    @Option(names = "--no-swap", description = "Do not swap self-attention K/V with the context and references")
+    boolean noSwap;
+
+    @Option(names = "--no-masked-swap", description = "Every target query attends to all sources (no foreground/background split)")
+    boolean noMaskedSwap;
+
+    @Option(names = "--no-blend", description = "Do not keep the context outside the subject mask")
+    boolean noBlend;
+
+    @Option(names = "--swap-layers", split = ",", paramLabel = "BLOCK",
+            description = "UNet blocks whose self-attention is swapped, e.g. up_blocks.2,up_blocks.3 (default: the decoder's two highest resolutions)")
+    List<String> swapLayers = new ArrayList<>();
+
+    @Option(names = "--swap-from", defaultValue = "0.08", description = "Share of the steps before swapping starts (default: ${DEFAULT-VALUE}, step 4 of 50)")
+    float swapFrom;
+
+    @Option(names = "--swap-until", defaultValue = "1.0", description = "Share of the steps where swapping ends (default: ${DEFAULT-VALUE})")
+    float swapUntil;
+
+    @Option(names = "--mask-threshold", defaultValue = "0.05", description = "Subject mask: threshold of the normalised cross-attention map (default: ${DEFAULT-VALUE})")
+    float maskThreshold;
+
+    @Option(names = "--mask-dilation", defaultValue = "1", description = "Subject mask: latent cells it grows by (default: ${DEFAULT-VALUE})")
+    int maskDilation;
+
+    @Option(names = "--mask-downscale", defaultValue = "4", description = "Subject mask: read attention maps at latent size / this (default: ${DEFAULT-VALUE})")
+    int maskDownscale;
+
+    RetouchSettings settings() {
+        return new RetouchSettings(!noSwap, !noMaskedSwap, !noBlend, swapLayers, swapFrom, swapUntil, maskDownscale,
+                maskThreshold, maskDilation);
+    }
+
+    /**
+     * Applies the concept ({@code name} or a {@link ConceptRef} string with its options) to the model and returns it
+     * with its references (given ones first choice). The caller clears the model's concept patches when done.
+     */
+    Applied apply(SdModel model, String conceptRef) throws IOException {
+        ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+        Path path = library.resolve(ConceptRef.parse(conceptRef).name());
+        ConceptManifest manifest = ConceptApplier.apply(model, conceptRef, library::resolve);
+        List<BufferedImage> refs = new ArrayList<>();
+        for (Path p : references) {
+            refs.add(GenerateCommand.readImage(p));
+        }
+        if (refs.isEmpty()) {
+            refs.addAll(ConceptReferences.load(path));
+        }
+        return new Applied(PersonalConcept.of(manifest, classWord, model), refs);
+    }
+
+    record Applied(PersonalConcept concept, List<BufferedImage> references) {}
+}

@@ -1,0 +1,285 @@
+package dev.likeness.pipeline.layoutretouch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.likeness.engine.sched.Scheduler;
+import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.Conditioning;
+import dev.likeness.pipeline.DdimInversion;
+import dev.likeness.pipeline.GenerationRequest;
+import dev.likeness.pipeline.ImageTensors;
+import dev.likeness.pipeline.LatentTrajectory;
+import dev.likeness.pipeline.ProgressListener;
+import dev.likeness.pipeline.PromptEncoder;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.pipeline.StableDiffusion;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Layout-and-Retouch end to end (methods.md §5): stage 1 draws a layout with step-blended sampling, stage 2
+ * retouches it with the concept's reference images; or, for retouch in place, stage 2 alone on an existing image.
+ * References are the concept's own images (DDIM-inverted with an empty prompt); a concept without any gets one
+ * sampled from its token instead.
+ */
+public final class LayoutRetouch {
+    /** Wall time of each phase, milliseconds. */
+    public record Timings(long layoutMs, long inversionMs, long retouchMs) {
+        public long totalMs() {
+            return layoutMs + inversionMs + retouchMs;
+        }
+    }
+
+    /**
+     * One result.
+     *
+     * @param context  what stage 2 kept outside the subject: the stage-1 layout, or the given image
+     * @param mask     where the result may differ from the context, per pixel in [0, 1]; null without blending
+     */
+    public record Output(BufferedImage image, BufferedImage context, float[] mask, long seed,
+            Map<String, Object> metadata, Timings timings) {}
+
+    private final StableDiffusion sd;
+    private final SdModel model;
+    private final PromptEncoder prompts;
+
+    public LayoutRetouch(StableDiffusion sd) {
+        this.sd = sd;
+        this.model = sd.model();
+        this.prompts = new PromptEncoder(model);
+    }
+
+    /** Stage 1 then stage 2, for each of the request's images (image k uses seed + k). */
+    public List<Output> generate(LayoutRetouchRequest req, PersonalConcept concept, List<BufferedImage> references,
+            ProgressListener listener, CancelSignal cancel) {
+        GenerationRequest g = req.generation();
+        requireToken(concept, g.prompt());
+        int steps = g.steps();
+        int start = req.retouchStart();
+        int refWork = (references.isEmpty() ? steps : references.size() * (steps - start));
+        Counter progress = new Counter(listener, refWork + g.count() * (steps + steps - start));
+        List<Output> out = new ArrayList<>();
+        try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+            long t0 = System.nanoTime();
+            List<Retoucher.Source> refs = references(references, concept, g.width(), g.height(), steps, start,
+                    g.seed(), m, progress, cancel);
+            long inversionMs = millis(t0);
+            try {
+                Conditioning target = conditioning(g.prompt(), g.negativePrompt(), g.guidance(), m);
+                String contextPrompt = concept.classWord().isEmpty() ? g.prompt() : concept.classPrompt(g.prompt());
+                NDArray contextText = prompts.encode(contextPrompt, m);
+                int[] contextSubject = TokenPositions.of(model, contextPrompt, concept.subjectWord());
+                StepBlendedSampler stage1 = new StepBlendedSampler(sd);
+                for (int k = 0; k < g.count(); k++) {
+                    long seed = g.seed() + k;
+                    try (NDScope image = new NDScope()) {
+                        long t1 = System.nanoTime();
+                        try (StepBlendedSampler.Layout layout = stage1.sample(g, concept, req.layoutSteps(), seed, m,
+                                progress.next(steps), cancel)) {
+                            long layoutMs = millis(t1);
+                            BufferedImage context = ImageTensors.toImage(layout.pixels(), 0);
+                            long t2 = System.nanoTime();
+                            Retoucher.Result r = new Retoucher(model, req.settings()).run(
+                                    DdimInversion.scheduler(model, steps, true), start, target,
+                                    new Retoucher.Source(layout.trajectory(), contextText, contextSubject, null), refs,
+                                    null, seed, progress.next(steps - start), cancel);
+                            BufferedImage made = decode(r.latents());
+                            float[] mask = r.mask() == null ? null : SubjectMasks.nearest(r.mask(),
+                                    (int) r.latents().getShape().get(2), (int) r.latents().getShape().get(3),
+                                    g.height(), g.width());
+                            BufferedImage result = mask == null ? made : ImageOps.composite(made, context, mask);
+                            Timings times = new Timings(layoutMs, k == 0 ? inversionMs : 0, millis(t2));
+                            Map<String, Object> md = metadata(g.prompt(), g.negativePrompt(), seed, steps,
+                                    g.guidance(), concept, refs.size(), references.isEmpty(), start, req.settings());
+                            md.put("mode", "layout-retouch");
+                            md.put("layoutSteps", req.layoutSteps());
+                            md.put("layoutPrompt", req.layoutSteps() > 0 ? concept.classPrompt(g.prompt())
+                                    : g.prompt());
+                            out.add(new Output(result, context, mask, seed, md, times));
+                            r.latents().close();
+                        }
+                    }
+                }
+            } finally {
+                refs.forEach(s -> s.latents().close());
+            }
+        }
+        return out;
+    }
+
+    /** Stage 2 on an existing image: its DDIM inversion is the context branch. */
+    public Output retouch(RetouchRequest req, PersonalConcept concept, List<BufferedImage> references,
+            ProgressListener listener, CancelSignal cancel) {
+        requireToken(concept, req.prompt());
+        int w = req.workWidth();
+        int h = req.workHeight();
+        int steps = req.steps();
+        int start = req.start();
+        int lw = w / model.vaeScale();
+        int lh = h / model.vaeScale();
+        float[] userMask = req.mask() == null ? null : SubjectMasks.fromImage(req.mask(), req.layout().getWidth(),
+                req.layout().getHeight());
+        if (userMask != null && SubjectMasks.isEmpty(userMask)) {
+            throw new IllegalArgumentException("the mask selects nothing to retouch");
+        }
+        Counter progress = new Counter(listener, (references.isEmpty() ? steps : references.size() * (steps - start))
+                + 2 * (steps - start));
+        try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+            long t0 = System.nanoTime();
+            List<Retoucher.Source> refs = references(references, concept, w, h, steps, start, req.seed(), m,
+                    progress, cancel);
+            LatentTrajectory contextLatents = null;
+            try {
+                BufferedImage work = ImageTensors.resize(req.layout(), w, h);
+                NDArray clean = sd.encodeMean(ImageTensors.toTensor(ImageOps.onGrey(work), m));
+                contextLatents = new DdimInversion(model).invert(clean, emptyPrompt(m), steps, start,
+                        progress.next(steps - start), cancel);
+                long inversionMs = millis(t0);
+                String contextPrompt = concept.classWord().isEmpty() ? req.prompt()
+                        : concept.classPrompt(req.prompt());
+                Retoucher.Source context = new Retoucher.Source(contextLatents, prompts.encode(contextPrompt, m),
+                        TokenPositions.of(model, contextPrompt, concept.subjectWord()), null);
+                float[] latentMask = userMask == null ? null : SubjectMasks.cover(userMask, req.layout().getHeight(),
+                        req.layout().getWidth(), lh, lw);
+                long t1 = System.nanoTime();
+                Scheduler sched = DdimInversion.scheduler(model, steps, false);
+                Retoucher.Result r = new Retoucher(model, req.settings()).run(sched, start,
+                        conditioning(req.prompt(), req.negativePrompt(), req.guidance(), m), context, refs, latentMask,
+                        req.seed(), progress.next(steps - start), cancel);
+                BufferedImage made = ImageTensors.resize(decode(r.latents()), req.layout().getWidth(),
+                        req.layout().getHeight());
+                r.latents().close();
+                float[] mask = userMask != null && req.settings().blend() ? userMask : r.mask() == null ? null
+                        : SubjectMasks.nearest(r.mask(), lh, lw, req.layout().getHeight(), req.layout().getWidth());
+                BufferedImage kept = ImageOps.onGrey(req.layout());
+                BufferedImage result = mask == null ? made : ImageOps.composite(made, kept, mask);
+                Map<String, Object> md = metadata(req.prompt(), req.negativePrompt(), req.seed(), steps,
+                        req.guidance(), concept, refs.size(), references.isEmpty(), start, req.settings());
+                md.put("mode", "retouch");
+                md.put("strength", req.strength());
+                md.put("mask", userMask != null ? "given" : mask != null ? "attention" : "none");
+                return new Output(result, kept, mask, req.seed(), md, new Timings(0, inversionMs, millis(t1)));
+            } finally {
+                refs.forEach(s -> s.latents().close());
+                if (contextLatents != null) {
+                    contextLatents.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The reference branches: each image fitted to the working size, its alpha (if any) as its subject mask, and
+     * DDIM-inverted with an empty prompt from step {@code start} on. With no images, one is sampled from the
+     * concept's token (seeded by {@code seed}) and its own trajectory is the branch.
+     */
+    private List<Retoucher.Source> references(List<BufferedImage> images, PersonalConcept concept, int w, int h,
+            int steps, int start, long seed, NDManager m, Counter progress, CancelSignal cancel) {
+        String prompt = concept.subjectPrompt();
+        NDArray text = prompts.encode(prompt, m);
+        int[] subject = TokenPositions.of(model, prompt, concept.subjectWord());
+        List<Retoucher.Source> out = new ArrayList<>();
+        try {
+            if (images.isEmpty()) {
+                GenerationRequest self = new GenerationRequest("a photo of " + concept.token(), "", seed, steps, 7.5f,
+                        "ddim", w, h, 1, null, 1f, List.of());
+                StepBlendedSampler.Layout layout = new StepBlendedSampler(sd).sample(self, concept, 0, seed, m,
+                        progress.next(steps), cancel);
+                out.add(new Retoucher.Source(layout.trajectory(), text, subject, null));
+                return out;
+            }
+            DdimInversion inversion = new DdimInversion(model);
+            Conditioning empty = emptyPrompt(m);
+            int lw = w / model.vaeScale();
+            int lh = h / model.vaeScale();
+            for (BufferedImage img : images) {
+                BufferedImage fitted = ImageOps.cover(img, w, h);
+                float[] alpha = SubjectMasks.alpha(fitted);
+                try (NDScope scope = new NDScope()) {
+                    NDArray clean = sd.encodeMean(ImageTensors.toTensor(ImageOps.onGrey(fitted), m));
+                    LatentTrajectory t = inversion.invert(clean, empty, steps, start, progress.next(steps - start),
+                            cancel);
+                    out.add(new Retoucher.Source(t, text, subject, alpha == null ? null
+                            : SubjectMasks.average(alpha, h, w, lh, lw)));
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.forEach(s -> s.latents().close());
+            throw e;
+        }
+    }
+
+    /**
+     * The target's text states, made as a generation makes them: the model's conditioning hooks see them, so a
+     * Perfusion concept named in the prompt edits the target branch (and only it).
+     */
+    private Conditioning conditioning(String prompt, String negative, float guidance, NDManager m) {
+        return sd.conditioning(new GenerationRequest(prompt, negative, 0, 1, guidance, "ddim", 8, 8, 1, null, 1f,
+                List.of()), m);
+    }
+
+    private Conditioning emptyPrompt(NDManager m) {
+        return new Conditioning(null, prompts.encode("", m), 1f);
+    }
+
+    private BufferedImage decode(NDArray latents) {
+        try (NDScope scope = new NDScope()) {
+            return ImageTensors.toImage(sd.decode(latents), 0);
+        }
+    }
+
+    private static void requireToken(PersonalConcept concept, String prompt) {
+        if (!concept.isIn(prompt)) {
+            throw new IllegalArgumentException("the prompt must name the concept with its token " + concept.token());
+        }
+    }
+
+    private Map<String, Object> metadata(String prompt, String negative, long seed, int steps, float guidance,
+            PersonalConcept concept, int references, boolean sampledReference, int start, RetouchSettings s) {
+        Map<String, Object> md = new LinkedHashMap<>();
+        md.put("prompt", prompt);
+        md.put("negativePrompt", negative);
+        md.put("seed", seed);
+        md.put("steps", steps);
+        md.put("guidance", guidance);
+        md.put("sampler", "ddim");
+        md.put("model", model.info().name());
+        md.put("token", concept.token());
+        md.put("classWord", concept.classWord());
+        md.put("references", sampledReference ? "sampled" : String.valueOf(references));
+        md.put("retouchStart", start);
+        md.put("swap", s.swap());
+        md.put("maskedSwap", s.maskedSwap());
+        md.put("blend", s.blend());
+        md.put("swapFrom", s.swapFrom());
+        md.put("swapUntil", s.swapUntil());
+        return md;
+    }
+
+    private static long millis(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /** Hands out consecutive slices of one progress bar. */
+    private static final class Counter {
+        private final ProgressListener listener;
+        private final int total;
+        private int offset;
+
+        Counter(ProgressListener listener, int total) {
+            this.listener = listener;
+            this.total = total;
+        }
+
+        StableDiffusion.Progress next(int steps) {
+            StableDiffusion.Progress p = new StableDiffusion.Progress(listener, offset, total);
+            offset += steps;
+            return p;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.likeness.pipeline.layoutretouch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import dev.likeness.engine.model.unet.UNet2DCondition;
+import dev.likeness.engine.rng.TorchGenerator;
+import dev.likeness.engine.sched.Scheduler;
+import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.Conditioning;
+import dev.likeness.pipeline.DenoiseLoop;
+import dev.likeness.pipeline.LatentTrajectory;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.pipeline.StableDiffusion;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stage 2 of Layout-and-Retouch (methods.md §5.2): the target branch is sampled from the context's latents while
+ * the sources (the context, then the references) are replayed from their trajectories. Each step runs a source
+ * pass (the sources' noisy latents through the UNet, keeping their self-attention K/V and their subject's
+ * cross-attention maps) and then the target pass, whose self-attention in the swap layers attends to the sources.
+ * With blending, the target's latents outside the subject mask are reset to the context's after every step.
+ */
+public final class Retoucher {
+    /**
+     * One source branch.
+     *
+     * @param latents    its trajectory, replayed step by step (must cover the run's steps)
+     * @param text       its conditional text states (1, 77, hidden)
+     * @param subject    positions of the subject's tokens in that text (whose attention maps mark the subject)
+     * @param knownMask  its subject mask at latent size, or null to read it from the attention maps
+     */
+    public record Source(LatentTrajectory latents, NDArray text, int[] subject, float[] knownMask) {}
+
+    /** The final target latents and the subject mask (latent size) blending used last, null without blending. */
+    public record Result(NDArray latents, float[] mask) {}
+
+    private final SdModel model;
+    private final RetouchSettings settings;
+    private final DenoiseLoop loop;
+
+    public Retoucher(SdModel model, RetouchSettings settings) {
+        this.model = model;
+        this.settings = settings;
+        this.loop = new DenoiseLoop(model.unet());
+    }
+
+    /**
+     * Samples the target from {@code context.latents().at(start)} to the end of {@code sched} (a fresh DDIM run).
+     *
+     * @param target the target's conditioning (its prompt and the negative prompt)
+     * @param context source 0: what the target keeps outside the subject
+     * @param references the subject's reference images (may be empty)
+     * @param targetMask the target's subject mask at latent size (the user's), or null to read it from the
+     *     context's attention maps
+     */
+    public Result run(Scheduler sched, int start, Conditioning target, Source context, List<Source> references,
+            float[] targetMask, long seed, StableDiffusion.Progress progress, CancelSignal cancel) {
+        int steps = sched.timesteps().length;
+        UNet2DCondition unet = model.unet();
+        int levels = unet.config().blockOutChannels().length;
+        NDArray first = context.latents().at(start);
+        int h = (int) first.getShape().get(2);
+        int w = (int) first.getShape().get(3);
+        List<Source> sources = new ArrayList<>();
+        sources.add(context);
+        sources.addAll(references);
+        SourceBatch batch = new SourceBatch(sources.size(), target.guided());
+        if (start < 0 || start >= steps) {
+            throw new IllegalArgumentException("stage 2 starts at step " + start + " of " + steps);
+        }
+        int swapStart = Math.max(start, settings.swapStart(steps));
+        int swapEnd = settings.swapEnd(steps);
+        boolean anySwap = settings.swap() && swapStart < swapEnd;
+        boolean maskedSwap = anySwap && settings.maskedSwap();
+        boolean mapsNeeded = targetMask == null && (settings.blend() || maskedSwap)
+                || maskedSwap && references.stream().anyMatch(r -> r.knownMask() == null);
+
+        TorchGenerator gen = new TorchGenerator(seed);
+        sched.setBeginIndex(start);
+        float[] mask = null;
+        try (AttentionSwap swap = anySwap ? AttentionSwap.install(UNetLayers.swapLayers(unet,
+                settings.swapBlocks()), levels, h, w) : null;
+                CrossAttentionStore store = mapsNeeded ? maskStore(unet, levels, h, w) : null) {
+            if (store != null) {
+                List<int[]> positions = new ArrayList<>();
+                for (Source s : sources) {
+                    positions.add(s.subject());
+                }
+                store.rows(batch.condRow(), positions, (int) context.text().getShape().get(1));
+            }
+            NDArray current = first;
+            for (int i = start; i < steps; i++) {
+                cancel.throwIfCancelled();
+                boolean swapping = anySwap && i >= swapStart && i < swapEnd;
+                NDArray next;
+                try (NDScope scope = new NDScope()) {
+                    if (swapping || store != null) {
+                        sourcePass(sources, batch, target, sched, i, swap, swapping, store);
+                    }
+                    float[] stepMask = targetMask != null ? targetMask : store != null ? fromMaps(store, 0, h, w)
+                            : null;
+                    if (swapping) {
+                        swap.swap(settings.maskedSwap() && stepMask != null
+                                ? new SwapMasks(h, w, stepMask, referenceMasks(references, store, h, w)) : null);
+                    }
+                    NDArray eps = loop.predict(current, sched, i, target);
+                    if (swap != null) {
+                        swap.pass();
+                    }
+                    next = sched.step(eps, i, current, gen);
+                    if (settings.blend() && stepMask != null) {
+                        mask = stepMask;
+                        NDArray keep = context.latents().at(i + 1);
+                        NDArray m = SubjectMasks.toArray(stepMask, h, w, next.getManager());
+                        next = keep.add(next.sub(keep).mul(m));
+                    }
+                    NDScope.unregister(next);
+                }
+                if (current != first) {
+                    current.close();
+                }
+                current = next;
+                progress.listener().onProgress(progress.offset() + i - start + 1, progress.total(), "retouching");
+            }
+            return new Result(current, mask);
+        }
+    }
+
+    private CrossAttentionStore maskStore(UNet2DCondition unet, int levels, int h, int w) {
+        var layers = UNetLayers.maskLayers(unet, settings.maskDownscale());
+        int d = UNetLayers.downscale(layers.get(0).path(), levels);
+        return CrossAttentionStore.install(layers, UNetLayers.side(h, d), UNetLayers.side(w, d));
+    }
+
+    private float[] fromMaps(CrossAttentionStore store, int row, int h, int w) {
+        return SubjectMasks.fromAttention(store.map(row), store.mapH(), store.mapW(), h, w,
+                settings.maskThreshold(), settings.maskDilation());
+    }
+
+    private List<float[]> referenceMasks(List<Source> references, CrossAttentionStore store, int h, int w) {
+        List<float[]> out = new ArrayList<>();
+        for (int r = 0; r < references.size(); r++) {
+            float[] known = references.get(r).knownMask();
+            out.add(known != null ? known : store != null && store.has(r + 1) ? fromMaps(store, r + 1, h, w) : null);
+        }
+        return out;
+    }
+
+    /** The sources at step {@code i} through the UNet: K/V kept by the swap, subject maps by the store. */
+    private void sourcePass(List<Source> sources, SourceBatch batch, Conditioning target, Scheduler sched, int i,
+            AttentionSwap swap, boolean swapping, CrossAttentionStore store) {
+        NDList latents = new NDList();
+        NDList texts = new NDList();
+        for (int half = 0; half < batch.halves(); half++) {
+            for (Source s : sources) {
+                latents.add(s.latents().at(i));
+                texts.add(batch.guided() && half == 0 ? target.uncond() : s.text());
+            }
+        }
+        NDArray input = sched.scaleModelInput(NDArrays.concat(latents, 0), i);
+        NDArray context = NDArrays.concat(texts, 0);
+        NDManager m = input.getManager();
+        NDArray t = m.create(new float[] {sched.modelTimesteps()[i]});
+        if (swapping) {
+            swap.capture(batch);
+        }
+        if (store != null) {
+            store.record();
+        }
+        try {
+            model.unet().forward(input.toType(context.getDataType(), false), t, context);
+        } finally {
+            if (store != null) {
+                store.pause();
+            }
+        }
+    }
+}

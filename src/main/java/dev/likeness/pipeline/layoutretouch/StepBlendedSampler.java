@@ -1,0 +1,113 @@
+package dev.likeness.pipeline.layoutretouch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.likeness.engine.rng.TorchGenerator;
+import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.Conditioning;
+import dev.likeness.pipeline.DenoiseLoop;
+import dev.likeness.pipeline.GenerationRequest;
+import dev.likeness.pipeline.LatentTrajectory;
+import dev.likeness.pipeline.Noise;
+import dev.likeness.pipeline.PromptEncoder;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.pipeline.StableDiffusion;
+import java.util.List;
+
+/**
+ * Stage 1 of Layout-and-Retouch (methods.md §5.1): the first {@code layoutSteps} DDIM steps run the base model on
+ * the class prompt (the concept's token replaced by its class word), the rest the personalized model on the full
+ * prompt; classifier-free guidance in both, each with its own model. Few layout steps keep the concept's identity,
+ * many give the base model's variety of layouts. The whole latent trajectory is kept for stage 2.
+ */
+public final class StepBlendedSampler {
+    /** The stage-1 image, (1, 3, h, w) in [0, 1], and the latents it was sampled through. */
+    public record Layout(NDArray pixels, LatentTrajectory trajectory) implements AutoCloseable {
+        @Override
+        public void close() {
+            trajectory.close();
+        }
+    }
+
+    private final StableDiffusion sd;
+    private final PromptEncoder prompts;
+
+    public StepBlendedSampler(StableDiffusion sd) {
+        this.sd = sd;
+        this.prompts = new PromptEncoder(sd.model());
+    }
+
+    /**
+     * @param req          prompt (naming the concept), negative prompt, steps, guidance, size; its sampler is
+     *                     ignored (DDIM: stage 2 replays this trajectory on the DDIM schedule)
+     * @param layoutSteps  λ₁, steps with the base model (0: plain personalized sampling; all: plain base sampling)
+     */
+    public Layout sample(GenerationRequest req, PersonalConcept concept, int layoutSteps, long seed, NDManager m,
+            StableDiffusion.Progress progress, CancelSignal cancel) {
+        if (layoutSteps < 0 || layoutSteps > req.steps()) {
+            throw new IllegalArgumentException("layout steps must be between 0 and " + req.steps() + ", got "
+                    + layoutSteps);
+        }
+        SdModel model = sd.model();
+        Conditioning base = null;
+        Conditioning personal;
+        try {
+            if (layoutSteps > 0) {
+                concept.weights().setActive(false);
+                base = encode(concept.classPrompt(req.prompt()), req, m);
+            }
+            concept.weights().setActive(true);
+            // through the model's hooks, last: a Perfusion concept edits these text states alone
+            personal = layoutSteps < req.steps() ? sd.conditioning(req, m) : null;
+        } finally {
+            concept.weights().setActive(true);
+        }
+        int f = model.vaeScale();
+        Shape shape = new Shape(1, model.unet().config().inChannels(), req.height() / f, req.width() / f);
+        LatentTrajectory trajectory = new LatentTrajectory(req.steps(), 0);
+        try {
+            NDArray noise = Noise.randn(new TorchGenerator(seed), m, shape);
+            trajectory.put(0, noise);
+            Conditioning baseCond = base;
+            Conditioning personalCond = personal;
+            DenoiseLoop.StepHook hook = new DenoiseLoop.StepHook() {
+                @Override
+                public void beforeStep(int index, long timestep) {
+                    concept.weights().setActive(index >= layoutSteps);
+                }
+
+                @Override
+                public void afterStep(int index, NDArray latents) {
+                    trajectory.put(index + 1, latents);
+                }
+            };
+            NDArray out;
+            try {
+                out = sd.sampleLatents(ddim(req), "ddim", i -> i < layoutSteps ? baseCond : personalCond, seed,
+                        noise, null, m, progress, cancel, hook);
+            } finally {
+                concept.weights().setActive(true);
+            }
+            try {
+                return new Layout(sd.decode(out), trajectory);
+            } finally {
+                out.close(); // the trajectory holds its own copy
+            }
+        } catch (RuntimeException e) {
+            trajectory.close();
+            throw e;
+        }
+    }
+
+    private Conditioning encode(String prompt, GenerationRequest req, NDManager m) {
+        NDArray cond = prompts.encode(prompt, m);
+        NDArray uncond = req.guidance() > 1 ? prompts.encode(req.negativePrompt(), m) : null;
+        return new Conditioning(uncond, cond, req.guidance());
+    }
+
+    static GenerationRequest ddim(GenerationRequest r) {
+        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.seed(), r.steps(), r.guidance(), "ddim",
+                r.width(), r.height(), 1, null, 1f, List.of());
+    }
+}

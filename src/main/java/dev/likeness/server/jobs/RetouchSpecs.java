@@ -1,0 +1,111 @@
+package dev.likeness.server.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.concepts.ConceptReferences;
+import dev.likeness.pipeline.ImageGenerator;
+import dev.likeness.pipeline.StableDiffusion;
+import dev.likeness.pipeline.layoutretouch.PersonalConcept;
+import dev.likeness.pipeline.layoutretouch.RetouchSettings;
+import dev.likeness.server.api.ApiException;
+import dev.likeness.server.concepts.Concept;
+import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.models.ActiveModel;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** What the retouch job and the layout-retouch generate mode read alike: the concept, references, stage-2 knobs. */
+final class RetouchSpecs {
+    static final int MAX_REFERENCES = 16;
+
+    /** The concept the job names, how it is applied, and its references. */
+    record Applied(StableDiffusion sd, PersonalConcept concept, List<BufferedImage> references) {}
+
+    private RetouchSpecs() {}
+
+    /** The stage-2 knobs: swap, maskedSwap, blend (booleans), swapFrom, swapUntil, maskThreshold (0..1). */
+    static RetouchSettings settings(ObjectNode spec) {
+        SpecReader r = new SpecReader(spec);
+        RetouchSettings d = RetouchSettings.DEFAULTS;
+        try {
+            return new RetouchSettings(r.bool("swap", d.swap()), r.bool("maskedSwap", d.maskedSwap()),
+                    r.bool("blend", d.blend()), d.swapBlocks(), r.number("swapFrom", d.swapFrom(), 0, 1),
+                    r.number("swapUntil", d.swapUntil(), 0, 1), d.maskDownscale(),
+                    r.number("maskThreshold", d.maskThreshold(), 0, 1), d.maskDilation());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("swapFrom", e.getMessage());
+        }
+    }
+
+    /** Checks that the concept exists and that the prompt names it by its token. */
+    static Concept concept(ObjectNode spec, String field, ConceptStore concepts, String prompt) {
+        String name = new SpecReader(spec).requiredString(field, 64);
+        Concept concept;
+        try {
+            concept = concepts.get(name);
+        } catch (ApiException e) {
+            throw new ApiException(400, "UNKNOWN_CONCEPT", e.getMessage(), field);
+        }
+        if (prompt != null && !PersonalConcept.names(prompt, concept.token())) {
+            throw ApiException.badRequest("prompt", "the prompt must name the concept with its token "
+                    + concept.token());
+        }
+        return concept;
+    }
+
+    /**
+     * Moves the optional {@code references} (upload ids) behind the job's own images, so the job copies them with
+     * its inputs, and records their number in {@code referenceImages}.
+     */
+    static void appendReferences(ObjectNode spec) {
+        JsonNode refs = spec.remove("references");
+        int n = 0;
+        if (refs != null && !refs.isNull()) {
+            if (!refs.isArray() || refs.size() > MAX_REFERENCES) {
+                throw ApiException.badRequest("references", "references must be an array of at most "
+                        + MAX_REFERENCES + " upload ids");
+            }
+            ArrayNode images = spec.path("images").isArray() ? (ArrayNode) spec.get("images") : spec.putArray("images");
+            for (JsonNode id : refs) {
+                images.add(id);
+            }
+            n = refs.size();
+        }
+        spec.put("referenceImages", n);
+    }
+
+    /** Applies the concept to the served model; the references are the job's own, else the concept's. */
+    static Applied apply(ActiveModel model, ConceptStore concepts, JobContext ctx, String name, int firstReference)
+            throws IOException {
+        ImageGenerator generator = model.generator();
+        if (!(generator instanceof StableDiffusion sd)) {
+            throw new JobFailure("UNSUPPORTED_MODEL", "the loaded model cannot run Layout-and-Retouch");
+        }
+        Path dir = concepts.directory(name);
+        ConceptManifest manifest = ConceptApplier.apply(sd.model(), dir);
+        try {
+            PersonalConcept concept = PersonalConcept.of(manifest, ctx.spec().path("classWord").asText(null),
+                    sd.model());
+            List<BufferedImage> refs = new ArrayList<>();
+            int n = ctx.spec().path("referenceImages").asInt(0);
+            for (Path p : ctx.inputs().subList(firstReference, firstReference + n)) {
+                refs.add(ImageIO.read(p.toFile()));
+            }
+            if (refs.isEmpty()) {
+                refs.addAll(ConceptReferences.load(dir));
+            }
+            ctx.cancel().throwIfCancelled();
+            return new Applied(sd, concept, refs);
+        } catch (IOException | RuntimeException e) {
+            sd.model().conceptPatches().clear();
+            throw e;
+        }
+    }
+}
