@@ -81,6 +81,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--composition", description = "PALP: the composition preset (teacher CFG 7.5, student 1)")
     boolean composition;
 
+    @Option(names = "--second-subject", paramLabel = "TOKEN=CLASS",
+            description = "PALP with two subjects: the second one's placeholder and class word (e.g. <v2>=painting); "
+                    + "the --prompt names both tokens")
+    String secondSubject;
+
+    @Option(names = "--second-images", arity = "1..*", paramLabel = "FILE|DIR",
+            description = "PALP: the second subject's images (or folders of them)")
+    List<Path> secondImages;
+
+    @Option(names = "--second-prompt", paramLabel = "TEXT",
+            description = "PALP: the second subject's personalization prompt with {} for its token (default \"a photo "
+                    + "of {}\"; for an artwork whose style the target borrows, \"an oil painting of {}\")")
+    String secondPrompt;
+
     @Option(names = "--lora-rank", description = "DreamBooth: train LoRA adapters of this rank instead of the full UNet")
     Integer loraRank;
 
@@ -138,6 +152,24 @@ final class TrainCommand implements Callable<Integer> {
         if (composition) {
             extra.put("composition", "true");
         }
+        List<Path> imageFiles = expand(images);
+        if (secondSubject != null || secondImages != null || secondPrompt != null) {
+            if (!m.equals("palp") || secondSubject == null || secondImages == null) {
+                throw new IllegalArgumentException("a second subject is for --method palp and needs both "
+                        + "--second-subject TOKEN=CLASS and --second-images");
+            }
+            String[] tc = secondSubject.split("=", 2);
+            if (tc.length != 2 || tc[0].isBlank() || tc[1].isBlank()) {
+                throw new IllegalArgumentException("--second-subject takes TOKEN=CLASS, e.g. <v2>=painting");
+            }
+            List<Path> second = expand(secondImages);
+            imageFiles = new ArrayList<>(imageFiles);
+            imageFiles.addAll(second);
+            extra.put("second-token", tc[0].strip());
+            extra.put("second-class", tc[1].strip());
+            extra.put("second-images", Integer.toString(second.size()));
+            put(extra, "second-prompt", secondPrompt);
+        }
         put(extra, "lora-rank", loraRank);
         put(extra, "lora-alpha", loraAlpha);
         put(extra, "prior-weight", priorWeight);
@@ -155,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
                 new LrSchedule(lrSchedule.toLowerCase(Locale.ROOT), rate, warmup, n), defaults.weightDecay(),
                 defaults.maxGradNorm(), checkpointEvery, seed);
         String cls = classWord != null ? classWord : initWord;
-        PersonalizeRequest req = new PersonalizeRequest(m, name, expand(images), token, cls, options, extra);
+        PersonalizeRequest req = new PersonalizeRequest(m, name, imageFiles, token, cls, options, extra);
         Path work = target.toAbsolutePath().resolveSibling("." + name + ".training");
         try (SdModel sd = model.load()) {
             ProgressBar bar = new ProgressBar(System.err);

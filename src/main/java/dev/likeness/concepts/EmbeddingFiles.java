@@ -70,7 +70,12 @@ public final class EmbeddingFiles {
 
     /** diffusers' learned_embeds format, which is also ours. */
     public static void writeDiffusers(Path file, String token, NDArray vectors) throws IOException {
-        SafetensorsWriter.write(file, Map.of(token, vectors), Map.of("format", "pt"));
+        writeDiffusers(file, Map.of(token, vectors));
+    }
+
+    /** Several tokens in one diffusers-style file ({@code {"<v1>": [n, width], "<v2>": ...}}). */
+    public static void writeDiffusers(Path file, Map<String, NDArray> vectorsByToken) throws IOException {
+        SafetensorsWriter.write(file, vectorsByToken, Map.of("format", "pt"));
     }
 
     /** A1111's safetensors format: one {@code emb_params} tensor, the name taken from the file name. */

@@ -3,6 +3,8 @@ package dev.likeness.methods;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.ConceptReferences;
+import dev.likeness.methods.palp.Palp;
+import dev.likeness.methods.palp.PalpSetup;
 import dev.likeness.methods.perfusion.Perfusion;
 import dev.likeness.methods.perfusion.PerfusionSetup;
 import dev.likeness.methods.dreambooth.DreamBooth;
@@ -85,7 +87,9 @@ public final class Personalizer {
             Files.createDirectories(outDir.toAbsolutePath().getParent());
             Path staged = Files.createTempDirectory(outDir.toAbsolutePath().getParent(), "." + outDir.getFileName());
             method.saveConcept(staged, req.name());
-            ConceptReferences.store(staged, req.images()); // Layout-and-Retouch paints the subject from them
+            // Layout-and-Retouch paints the (main) subject from them
+            int others = methodName(req.method()).equals(Palp.METHOD) ? PalpSetup.secondImages(req) : 0;
+            ConceptReferences.store(staged, req.images().subList(0, req.images().size() - others));
             Files.move(staged, outDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new Outcome(ConceptManifest.read(outDir), before, after, result.firstStep());
         }
@@ -108,19 +112,8 @@ public final class Personalizer {
                     Integer.parseInt(req.extra("vectors", "1")), req.extra("templates", "object"),
                     Boolean.parseBoolean(req.extra("flips", "true"))), images);
         }
-        if (method.equals(dev.likeness.methods.palp.Palp.METHOD)) {
-            String token = req.token() != null ? req.token() : "<" + req.name() + ">";
-            String target = req.extra("target-prompt", null);
-            if (target != null && !target.contains(token)) {
-                target = target.contains("{}") ? target.replace("{}", token) : target + " " + token;
-            }
-            dev.likeness.methods.palp.PalpConfig d = dev.likeness.methods.palp.PalpConfig.defaults(token,
-                    req.classWord(), target, Boolean.parseBoolean(req.extra("composition", "false")));
-            return new dev.likeness.methods.palp.Palp(model, new dev.likeness.methods.palp.PalpConfig(token,
-                    req.classWord(), target, Integer.parseInt(req.extra("lora-rank", Integer.toString(d.loraRank()))),
-                    Float.parseFloat(req.extra("teacher-guidance", Float.toString(d.teacherGuidance()))),
-                    Float.parseFloat(req.extra("student-guidance", Float.toString(d.studentGuidance()))),
-                    Double.parseDouble(req.extra("palp-weight", "1")), true), images, req.options().seed());
+        if (method.equals(Palp.METHOD)) {
+            return PalpSetup.create(model, req, images);
         }
         throw new IllegalArgumentException("method '" + method + "' is not available in this version");
     }

@@ -2,6 +2,7 @@ package dev.likeness.methods;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -10,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.methods.palp.Palp;
 import dev.likeness.methods.palp.PalpConfig;
@@ -24,9 +27,11 @@ import dev.likeness.train.LrSchedule;
 import dev.likeness.train.ReferenceImage;
 import dev.likeness.train.TrainingLoop;
 import dev.likeness.train.TrainingOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PalpTest {
     static List<ReferenceImage> images() {
@@ -156,7 +161,7 @@ class PalpTest {
         }
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null);
                 dev.likeness.methods.palp.TiLora tiLora = new dev.likeness.methods.palp.TiLora(model, config("<p-c>", 0),
-                        images(), 3)) {
+                        List.of(images()), 3)) {
             List<Float> reference = new TrainingLoop(tiLora, options(12)).run(null, false, "x", ProgressListener.NONE,
                     CancelSignal.none()).losses();
             assertEquals(reference, plain, "PALP with weight 0 is plain TI + DreamBooth-LoRA");
@@ -172,5 +177,48 @@ class PalpTest {
                     after, ms);
             assertTrue(after < before, "combined objective did not drop: " + before + " -> " + after);
         }
+    }
+    @Test
+    void twoSubjectsTrainBothTokensAndTheConceptCarriesBoth(@TempDir Path dir) throws Exception {
+        PalpConfig.Subject art = new PalpConfig.Subject("<p-art>", "painting", "an oil painting of {}");
+        PalpConfig config = new PalpConfig("<p-pet>", "dog", "an oil painting of <p-pet> inspired by <p-art>", 4, 15f,
+                7.5f, 1, true, List.of(art));
+        assertEquals("an oil painting of dog inspired by painting", config.cleanPrompt());
+        assertThrows(IllegalArgumentException.class, () -> new PalpConfig("<p-pet>", "dog", "a photo of <p-pet>", 4,
+                15f, 7.5f, 1, true, List.of(art)), "the target prompt must name the second subject");
+        assertThrows(IllegalArgumentException.class, () -> new PalpConfig("<p-pet>", "dog", "<p-pet> and <p-pet>", 4,
+                15f, 7.5f, 1, true, List.of(new PalpConfig.Subject("<p-pet>", "cat", null))));
+        List<ReferenceImage> paintings = List.of(ReferenceImage.of(TestImages.subject(64, 5), 64));
+        Path concept = dir.resolve("pet-art");
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null);
+                Palp palp = new Palp(model, config, 3, List.of(images(), paintings))) {
+            float[] before = palp.trainables().get("embedding").toFloatArray();
+            double lossBefore = palp.evalLoss(77, 4);
+            new TrainingLoop(palp, new TrainingOptions(60, 2, 1, LrSchedule.constant(5e-3, 60), 0, 0, 0, 11))
+                    .run(null, false, "x", ProgressListener.NONE, CancelSignal.none());
+            double lossAfter = palp.evalLoss(77, 4);
+            float[] after = palp.trainables().get("embedding").toFloatArray();
+            int width = before.length / 2;
+            assertTrue(maxAbsDiff(before, after, 0, width) > 1e-4, "the first token's vector trained");
+            assertTrue(maxAbsDiff(before, after, width, 2 * width) > 1e-4, "the second token's vector trained");
+            System.out.printf("PALP two subjects, 60 steps: combined objective %.5f -> %.5f%n", lossBefore, lossAfter);
+            assertTrue(lossAfter < lossBefore, "combined objective did not drop: " + lossBefore + " -> " + lossAfter);
+            palp.saveConcept(concept, "pet-art");
+        }
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
+            ConceptManifest manifest = ConceptApplier.apply(model, concept);
+            assertEquals("<p-pet>", manifest.token());
+            assertEquals(2, manifest.details().path("subjects").size());
+            assertTrue(model.tokenizer().tokenId("<p-pet>").isPresent() || model.conceptTokens().has("<p-pet>"));
+            assertTrue(model.tokenizer().tokenId("<p-art>").isPresent() || model.conceptTokens().has("<p-art>"));
+        }
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b, int from, int to) {
+        double d = 0;
+        for (int i = from; i < to; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
     }
 }

@@ -80,7 +80,7 @@ public final class Attention {
         NDArray qq = toFloat ? q.toType(ai.djl.ndarray.types.DataType.FLOAT32, false) : q;
         NDArray kk = toFloat ? k.toType(ai.djl.ndarray.types.DataType.FLOAT32, false) : k;
         float scale = (float) (1.0 / Math.sqrt(q.getShape().get(3)));
-        NDArray scores = qq.matMul(kk.transpose(0, 1, 3, 2)).mul(scale);
+        NDArray scores = Ops.scale(qq.matMul(kk.transpose(0, 1, 3, 2)), scale);
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.EmbeddingFiles;
@@ -52,8 +53,13 @@ public final class Palp implements TrainingMethod {
     public record Parts(NDArray personalizationLoss, NDArray cleanEstimate, NDArray direction) {}
 
     public Palp(SdModel model, PalpConfig config, List<ReferenceImage> images, long seed) {
+        this(model, config, seed, List.of(images));
+    }
+
+    /** @param imageSets the images of each subject, in the order of {@link PalpConfig#subjects()} */
+    public Palp(SdModel model, PalpConfig config, long seed, List<List<ReferenceImage>> imageSets) {
         this.config = config;
-        this.branch = new TiLora(model, config, images, seed);
+        this.branch = new TiLora(model, config, imageSets, seed);
         NDManager m = branch.rows().getManager();
         NDArray clean = GradMode.off(() -> encodeFrozen(model, config.cleanPrompt(), m));
         NDArray empty = GradMode.off(() -> encodeFrozen(model, "", m));
@@ -159,9 +165,19 @@ public final class Palp implements TrainingMethod {
                 .put("cleanPrompt", config.cleanPrompt()).put("loraRank", config.loraRank())
                 .put("teacherGuidance", config.teacherGuidance()).put("studentGuidance", config.studentGuidance())
                 .put("weight", config.weight()).put("width", branch.rows().getShape().get(1));
+        List<PalpConfig.Subject> subjects = config.subjects();
+        if (!config.others().isEmpty()) {
+            ArrayNode list = details.putArray("subjects");
+            subjects.forEach(s -> list.addObject().put("token", s.token()).put("classWord", s.classWord())
+                    .put("prompt", s.prompt()));
+        }
         new ConceptManifest(name, METHOD, config.token(), config.classWord(), model.family().name().toLowerCase(),
                 Instant.now().toString(), details).write(dir);
-        EmbeddingFiles.writeDiffusers(dir.resolve("embeddings.safetensors"), config.token(), branch.rows());
+        Map<String, NDArray> embeddings = new LinkedHashMap<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            embeddings.put(subjects.get(i).token(), branch.rows().get(i + ":" + (i + 1)));
+        }
+        EmbeddingFiles.writeDiffusers(dir.resolve("embeddings.safetensors"), embeddings);
         LoraFiles.writeDiffusers(dir.resolve("lora.safetensors"), branch.lora().weights());
     }
 

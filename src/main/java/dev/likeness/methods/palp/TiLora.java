@@ -1,6 +1,8 @@
 package dev.likeness.methods.palp;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -20,48 +22,65 @@ import dev.likeness.train.ReferenceImage;
 import dev.likeness.train.TrainingMethod;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * "TI + DreamBooth-LoRA", PALP's personalization branch: a new token embedding and LoRA on every attention
- * projection, trained with the plain diffusion loss on "a photo of [V]".
+ * "TI + DreamBooth-LoRA", PALP's personalization branch: a new token embedding per subject and LoRA on every attention
+ * projection, trained with the plain diffusion loss on each subject's y_P ("a photo of [V]"). With several subjects
+ * every batch item first draws its subject, then one of that subject's images.
  */
 public final class TiLora implements TrainingMethod {
-    private static final String PROMPT = "a photo of {}";
-
     private final SdModel model;
-    private final PalpConfig config;
     private final NDManager manager;
     private final NDArray rows;
     private final NDArray otherRows;
     private final LoraNetwork lora;
-    private final LatentCache latents;
+    private final List<LatentCache> latents = new ArrayList<>();
     private final DiffusionObjective objective;
-    private final long[] promptIds;
+    private final List<long[]> promptIds = new ArrayList<>();
 
     /** One forward pass of the personalization branch and everything it drew. */
     public record Forward(NDArray x0, NDArray eps, long[] t, NDArray context, NDArray noisy, NDArray prediction,
             NDArray loss) {}
 
-    public TiLora(SdModel model, PalpConfig config, List<ReferenceImage> images, long seed) {
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("at least one reference image is needed");
+    /** @param imageSets the images of each subject, in the order of {@link PalpConfig#subjects()} */
+    public TiLora(SdModel model, PalpConfig config, List<List<ReferenceImage>> imageSets, long seed) {
+        List<PalpConfig.Subject> subjects = config.subjects();
+        if (imageSets.size() != subjects.size()) {
+            throw new IllegalArgumentException(subjects.size() + " subjects but " + imageSets.size() + " image sets");
+        }
+        for (int i = 0; i < subjects.size(); i++) {
+            if (imageSets.get(i).isEmpty()) {
+                throw new IllegalArgumentException("at least one reference image is needed for "
+                        + subjects.get(i).token());
+            }
         }
         this.model = model;
-        this.config = config;
         this.manager = model.manager().newSubManager();
         ClipTextModel text = model.textEncoder();
-        List<Integer> init = model.tokenizer().tokenizeWord(config.classWord());
-        if (init.size() != 1) {
-            throw new IllegalArgumentException("the class word '" + config.classWord() + "' is " + init.size()
-                    + " tokens; the new vectors start from it, so pick a single-token word");
+        NDList initial = new NDList();
+        int offset = -1;
+        for (int i = 0; i < subjects.size(); i++) {
+            PalpConfig.Subject subject = subjects.get(i);
+            List<Integer> init = model.tokenizer().tokenizeWord(subject.classWord());
+            if (init.size() != 1) {
+                throw new IllegalArgumentException("the class word '" + subject.classWord() + "' is " + init.size()
+                        + " tokens; the new vectors start from it, so pick a single-token word");
+            }
+            if (model.tokenizer().tokenId(subject.token()).isPresent()) {
+                throw new IllegalArgumentException("'" + subject.token() + "' is already a token; choose a new "
+                        + "placeholder");
+            }
+            int id = model.conceptTokens().ensureIds(subject.token(), 1).get(0) - text.baseVocabSize();
+            if (offset >= 0 && id != offset + i) {
+                throw new IllegalStateException("the subjects' tokens did not get consecutive ids");
+            }
+            offset = offset < 0 ? id : offset;
+            initial.add(text.tokenEmbedding().get(init.get(0)).toType(DataType.FLOAT32, false).expandDims(0));
         }
-        if (model.tokenizer().tokenId(config.token()).isPresent()) {
-            throw new IllegalArgumentException("'" + config.token() + "' is already a token; choose a new placeholder");
-        }
-        int offset = model.conceptTokens().ensureIds(config.token(), 1).get(0) - text.baseVocabSize();
         long width = text.tokenEmbedding().getShape().get(1);
         NDArray existing = text.addedRows();
         this.otherRows = offset == 0 ? null : existing == null || existing.getShape().get(0) < offset
@@ -69,16 +88,19 @@ public final class TiLora implements TrainingMethod {
         if (otherRows != null) {
             otherRows.attach(manager);
         }
-        NDArray r = text.tokenEmbedding().get(init.get(0)).toType(DataType.FLOAT32, true).expandDims(0).duplicate();
+        NDArray r = NDArrays.concat(initial, 0).duplicate(); // torch-owned: the class rows alias the table
         r.attach(manager);
+        initial.close();
         this.rows = r;
         this.lora = LoraNetwork.create(LoraTargets.unetAttention(model.unet()), config.loraRank(), config.loraRank(),
                 seed, manager);
         lora.attach();
-        this.latents = new LatentCache(model.vae(), images, config.flips(), manager, model.computeType());
+        for (int i = 0; i < subjects.size(); i++) {
+            latents.add(new LatentCache(model.vae(), imageSets.get(i), config.flips(), manager, model.computeType()));
+            promptIds.add(model.tokenizer().encode(subjects.get(i).personalizationPrompt()));
+        }
         this.objective = new DiffusionObjective(model.unet(),
                 NoiseSchedule.of(SchedulerConfig.parse(model.schedulerConfig())), model.predictionType());
-        this.promptIds = model.tokenizer().encode(PROMPT.replace("{}", config.token()));
     }
 
     public SdModel model() {
@@ -104,17 +126,29 @@ public final class TiLora implements TrainingMethod {
         return t;
     }
 
-    /** Draws images, noise and timesteps, and runs the personalized UNet on "a photo of [V]". */
+    /** Draws subjects, images, noise and timesteps, and runs the personalized UNet on each subject's y_P. */
     public Forward forward(TorchGenerator rng, int batchSize) {
-        int[] pick = new int[batchSize];
-        long[][] ids = new long[batchSize][];
-        for (int b = 0; b < batchSize; b++) {
-            pick[b] = (int) rng.randint(0, latents.size(), 1)[0];
-            ids[b] = promptIds;
-        }
         NDManager m = rows.getManager();
+        long[][] ids = new long[batchSize][];
+        NDArray x0;
+        if (latents.size() == 1) {
+            int[] pick = new int[batchSize];
+            for (int b = 0; b < batchSize; b++) {
+                pick[b] = (int) rng.randint(0, latents.get(0).size(), 1)[0];
+                ids[b] = promptIds.get(0);
+            }
+            x0 = latents.get(0).sample(pick, rng, m);
+        } else {
+            NDList picked = new NDList();
+            for (int b = 0; b < batchSize; b++) {
+                int subject = (int) rng.randint(0, latents.size(), 1)[0];
+                LatentCache cache = latents.get(subject);
+                picked.add(cache.sample(new int[] {(int) rng.randint(0, cache.size(), 1)[0]}, rng, m));
+                ids[b] = promptIds.get(subject);
+            }
+            x0 = NDArrays.concat(picked, 0);
+        }
         NDArray idArray = m.create(ids);
-        NDArray x0 = latents.sample(pick, rng, m);
         NDArray eps = Noise.randn(rng, m, x0.getShape());
         long[] t = rng.randint(0, objective.schedule().numTrainTimesteps(), batchSize);
         ClipTextModel text = model.textEncoder();
@@ -149,7 +183,7 @@ public final class TiLora implements TrainingMethod {
     @Override
     public void close() {
         lora.close();
-        latents.close();
+        latents.forEach(LatentCache::close);
         manager.close();
     }
 }

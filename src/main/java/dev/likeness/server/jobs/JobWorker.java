@@ -45,7 +45,15 @@ final class JobWorker {
             running.cancelSignal().cancel();
         }
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
+            // The model is closed after this returns: a job still running on it would read freed weights.
+            while (true) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+                if (!thread.isAlive()) {
+                    break;
+                }
+                LOG.warning("waiting for job " + (running != null ? running.id() : "?") + " to reach a step where it "
+                        + "can stop");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
