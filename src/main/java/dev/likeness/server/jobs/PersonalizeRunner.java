@@ -62,6 +62,19 @@ public final class PersonalizeRunner implements JobRunner {
         if (!spec.path("options").isMissingNode() && !spec.path("options").isObject()) {
             throw ApiException.badRequest("options", "options must be an object");
         }
+        JsonNode second = spec.path("options").path("secondImages");
+        if (!second.isMissingNode()) {
+            int images = spec.path("images").size();
+            if (!method.equals("palp") || !second.canConvertToInt() || second.asInt() < 0 || second.asInt() >= images) {
+                throw ApiException.badRequest("options.secondImages", "secondImages (PALP) is how many of the images,"
+                        + " at the end, show the second subject: 0 to " + (images - 1));
+            }
+            if (second.asInt() > 0 && (spec.path("options").path("secondToken").asText("").isBlank()
+                    || spec.path("options").path("secondClass").asText("").isBlank())) {
+                throw ApiException.badRequest("options.secondToken", "a second subject needs secondToken and "
+                        + "secondClass");
+            }
+        }
         request(spec, java.util.List.of()); // validates every field
         return spec;
     }

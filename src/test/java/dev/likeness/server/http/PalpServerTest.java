@@ -1,0 +1,63 @@
+package dev.likeness.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.cli.LocalEngine;
+import dev.likeness.server.LikenessServer;
+import dev.likeness.server.support.RawHttp;
+import dev.likeness.server.support.TestServers;
+import dev.likeness.testing.Golden;
+import dev.likeness.testing.TestImages;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two-subject (art-inspired) PALP over HTTP on the tiny model, then a generation naming both tokens. */
+class PalpServerTest {
+    @TempDir
+    Path dir;
+
+    private static String upload(RawHttp http, int variant) throws Exception {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(TestImages.subject(64, variant), "png", png);
+        RawHttp.Response r = http.postPng("/api/v1/uploads", png.toByteArray());
+        assertEquals(201, r.status(), r.text());
+        return r.json().get("id").asText();
+    }
+
+    @Test
+    void twoSubjectsPersonalizeAndGenerate() throws Exception {
+        try (LikenessServer server = LikenessServer.start(TestServers.config(dir.resolve("data"))
+                .withModel(Golden.model("sd1")), new LocalEngine())) {
+            RawHttp http = TestServers.client(server);
+            String images = "[\"" + upload(http, 0) + "\",\"" + upload(http, 1) + "\",\"" + upload(http, 5) + "\"]";
+            String base = "{\"method\":\"palp\",\"name\":\"pet-art\",\"token\":\"<pet>\",\"classWord\":\"dog\","
+                    + "\"images\":" + images + ",\"steps\":2,\"options\":{\"loraRank\":4,"
+                    + "\"targetPrompt\":\"an oil painting of <pet> inspired by <art>\",\"secondToken\":\"<art>\","
+                    + "\"secondClass\":\"painting\",\"secondPrompt\":\"an oil painting of {}\",";
+            RawHttp.Response tooMany = http.postJson("/api/v1/jobs/personalize", base + "\"secondImages\":3}}");
+            assertEquals(400, tooMany.status(), tooMany.text());
+            assertTrue(tooMany.text().contains("secondImages"), tooMany.text());
+
+            RawHttp.Response train = http.postJson("/api/v1/jobs/personalize", base + "\"secondImages\":1}}");
+            assertEquals(202, train.status(), train.text());
+            JsonNode trained = TestServers.awaitFinished(http, train.json().get("id").asText(), 300_000);
+            assertEquals("SUCCEEDED", trained.get("state").asText(), trained.toString());
+            assertEquals("<pet>", trained.get("output").get("token").asText());
+            JsonNode concept = http.get("/api/v1/concepts/pet-art").json();
+            assertEquals("an oil painting of <pet> inspired by <art>", concept.get("targetPrompt").asText(),
+                    concept.toString());
+
+            RawHttp.Response gen = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"an oil painting of <pet> "
+                    + "inspired by <art>\",\"concepts\":[\"pet-art\"],\"steps\":2,\"width\":64,\"height\":64,"
+                    + "\"seed\":1}");
+            assertEquals(202, gen.status(), gen.text());
+            JsonNode job = TestServers.awaitFinished(http, gen.json().get("id").asText(), 120_000);
+            assertEquals("SUCCEEDED", job.get("state").asText(), job.toString());
+        }
+    }
+}
