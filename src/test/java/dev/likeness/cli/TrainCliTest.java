@@ -21,6 +21,32 @@ class TrainCliTest {
     Path tmp;
 
     @Test
+    void palpWithASecondSubjectFromTheCommandLine() throws Exception {
+        Path pet = tmp.resolve("pet");
+        Path art = tmp.resolve("art");
+        Files.createDirectories(pet);
+        Files.createDirectories(art);
+        ImageIO.write(TestImages.subject(64, 0), "png", pet.resolve("a.png").toFile());
+        ImageIO.write(TestImages.subject(64, 5), "png", art.resolve("b.png").toFile());
+        Path concept = tmp.resolve("concepts/pet-art");
+        CliTest.Result wrongMethod = CliTest.run("train", "--method", "ti", "--model", Golden.model("sd1").toString(),
+                "--images", pet.toString(), "--out", concept.toString(), "--class", "dog",
+                "--second-subject", "<art>=painting", "--second-images", art.toString());
+        assertNotEquals(0, wrongMethod.code());
+        assertTrue(wrongMethod.err().contains("--method palp"), wrongMethod.err());
+        CliTest.Result train = CliTest.run("train", "--method", "palp", "--model", Golden.model("sd1").toString(),
+                "--images", pet.toString(), "--out", concept.toString(), "--class", "dog", "--token", "<pet>",
+                "--second-subject", "<art>=painting", "--second-images", art.toString(), "--second-prompt",
+                "an oil painting of {}", "--prompt", "an oil painting of <pet> inspired by <art>", "--steps", "2",
+                "--lora-rank", "4");
+        assertEquals(0, train.code(), train.err());
+        JsonNode manifest = Json.MAPPER.readTree(CliTest.run("concepts", "show", concept.toString()).out());
+        assertEquals("<art>", manifest.get("details").get("subjects").get(1).get("token").asText());
+        assertEquals("an oil painting of {}", manifest.get("details").get("subjects").get(1).get("prompt").asText());
+        assertEquals(1, Files.list(concept.resolve("references")).count(), "references: the main subject's only");
+    }
+
+    @Test
     void trainThenGenerateWithTheConceptAndItsExports() throws Exception {
         Path images = tmp.resolve("refs");
         Files.createDirectories(images);
