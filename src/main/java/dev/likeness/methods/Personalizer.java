@@ -88,7 +88,7 @@ public final class Personalizer {
             Path staged = Files.createTempDirectory(outDir.toAbsolutePath().getParent(), "." + outDir.getFileName());
             method.saveConcept(staged, req.name());
             // Layout-and-Retouch paints the (main) subject from them
-            int others = methodName(req.method()).equals(Palp.METHOD) ? PalpSetup.secondImages(req) : 0;
+            int others = methodName(req.method()).equals(Palp.METHOD) ? PalpSetup.secondImages(req, req.images().size()) : 0;
             ConceptReferences.store(staged, req.images().subList(0, req.images().size() - others));
             Files.move(staged, outDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new Outcome(ConceptManifest.read(outDir), before, after, result.firstStep());

@@ -21,7 +21,7 @@ public final class PalpSetup {
         if (target != null && !target.contains(token)) {
             target = target.contains("{}") ? target.replace("{}", token) : target + " " + token;
         }
-        int second = secondImages(req);
+        int second = secondImages(req, images.size());
         List<PalpConfig.Subject> others = List.of();
         if (second > 0) {
             others = List.of(new PalpConfig.Subject(req.extra("second-token", null), req.extra("second-class", null),
@@ -41,17 +41,17 @@ public final class PalpSetup {
                 second == 0 ? List.of(images) : List.of(images.subList(0, main), images.subList(main, images.size())));
     }
 
-    /** How many of the request's images show the second subject (0 without one). */
-    public static int secondImages(PersonalizeRequest req) {
+    /** How many of the request's {@code total} images show the second subject (0 without one). */
+    public static int secondImages(PersonalizeRequest req, int total) {
         int n;
         try {
             n = Integer.parseInt(req.extra("second-images", "0"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("second-images must be a whole number");
         }
-        if (n < 0 || n >= req.images().size()) {
+        if (n < 0 || n >= total) {
             throw new IllegalArgumentException("second-images must leave at least one image for the main subject "
-                    + "(0 to " + (req.images().size() - 1) + ")");
+                    + "(0 to " + (total - 1) + ")");
         }
         return n;
     }
