@@ -13,6 +13,8 @@ import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
+import dev.likeness.pipeline.layoutretouch.PersonalConcept;
+import dev.likeness.pipeline.layoutretouch.StepBlendedSampler;
 import dev.likeness.testing.Golden;
 import dev.likeness.train.TrainingLoop;
 import java.awt.image.BufferedImage;
@@ -64,6 +66,41 @@ class PerfusionGenerationTest {
     private static int[] generate(String prompt, String... refs) throws IOException {
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
             return generate(model, prompt, List.of(refs));
+        }
+    }
+
+    /** Layout-and-Retouch stage 1 on a Perfusion concept: the class prompt's steps run the base model exactly. */
+    @Test
+    void layoutStepsRunTheBaseModelAndTheRestTheConcept() throws Exception {
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null);
+                ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope();
+                ai.djl.ndarray.NDManager m = model.manager().newSubManager()) {
+            StableDiffusion sd = new StableDiffusion(model);
+            String prompt = "a photo of a <teddy> on the beach";
+            GenerationRequest req = new GenerationRequest(prompt, "blurry", 3, 4, 7.5f, "ddim", 64, 64, 1, null, 1f,
+                    List.of());
+            GenerationRequest classReq = new GenerationRequest("a photo of a dog on the beach", "blurry", 3, 4, 7.5f,
+                    "ddim", 64, 64, 1, null, 1f, List.of());
+            var manifest = ConceptApplier.apply(model, conceptA);
+            float[] base = plain(sd, classReq, m);
+            float[] personal = plain(sd, req, m);
+            PersonalConcept concept = PersonalConcept.of(manifest, null, model);
+            assertArrayEquals(base, stage1(sd, req, concept, 4, m), "λ₁ = all: base sampling of the class prompt");
+            assertArrayEquals(personal, stage1(sd, req, concept, 0, m), "λ₁ = 0: plain Perfusion sampling");
+            assertFalse(java.util.Arrays.equals(base, personal));
+        }
+    }
+
+    private static float[] plain(StableDiffusion sd, GenerationRequest req, ai.djl.ndarray.NDManager m) {
+        return sd.sample(req, "ddim", sd.conditioning(req, m), req.seed(), null, null, m,
+                StableDiffusion.Progress.of(ProgressListener.NONE), CancelSignal.none()).toFloatArray();
+    }
+
+    private static float[] stage1(StableDiffusion sd, GenerationRequest req, PersonalConcept concept, int lambda,
+            ai.djl.ndarray.NDManager m) {
+        try (StepBlendedSampler.Layout l = new StepBlendedSampler(sd).sample(req, concept, lambda, req.seed(), m,
+                StableDiffusion.Progress.of(ProgressListener.NONE), CancelSignal.none())) {
+            return l.pixels().toFloatArray();
         }
     }
 

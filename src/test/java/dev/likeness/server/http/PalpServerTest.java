@@ -9,10 +9,7 @@ import dev.likeness.server.LikenessServer;
 import dev.likeness.server.support.RawHttp;
 import dev.likeness.server.support.TestServers;
 import dev.likeness.testing.Golden;
-import dev.likeness.testing.TestImages;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +18,12 @@ class PalpServerTest {
     @TempDir
     Path dir;
 
-    private static String upload(RawHttp http, int variant) throws Exception {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(TestImages.subject(64, variant), "png", png);
-        RawHttp.Response r = http.postPng("/api/v1/uploads", png.toByteArray());
-        assertEquals(201, r.status(), r.text());
-        return r.json().get("id").asText();
-    }
-
     @Test
     void twoSubjectsPersonalizeAndGenerate() throws Exception {
         try (LikenessServer server = LikenessServer.start(TestServers.config(dir.resolve("data"))
                 .withModel(Golden.model("sd1")), new LocalEngine())) {
             RawHttp http = TestServers.client(server);
-            String images = "[\"" + upload(http, 0) + "\",\"" + upload(http, 1) + "\",\"" + upload(http, 5) + "\"]";
+            String images = "[\"" + TestServers.uploadSubject(http, 0) + "\",\"" + TestServers.uploadSubject(http, 1) + "\",\"" + TestServers.uploadSubject(http, 5) + "\"]";
             String base = "{\"method\":\"palp\",\"name\":\"pet-art\",\"token\":\"<pet>\",\"classWord\":\"dog\","
                     + "\"images\":" + images + ",\"steps\":2,\"options\":{\"loraRank\":4,"
                     + "\"targetPrompt\":\"an oil painting of <pet> inspired by <art>\",\"secondToken\":\"<art>\","

@@ -9,10 +9,7 @@ import dev.likeness.server.LikenessServer;
 import dev.likeness.server.support.RawHttp;
 import dev.likeness.server.support.TestServers;
 import dev.likeness.testing.Golden;
-import dev.likeness.testing.TestImages;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,21 +18,13 @@ class PerfusionServerTest {
     @TempDir
     Path dir;
 
-    private static String upload(RawHttp http, int variant) throws Exception {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(TestImages.subject(64, variant), "png", png);
-        RawHttp.Response r = http.postPng("/api/v1/uploads", png.toByteArray());
-        assertEquals(201, r.status(), r.text());
-        return r.json().get("id").asText();
-    }
-
     @Test
     void personalizeAndGenerateWithAStrength() throws Exception {
         dev.likeness.methods.perfusion.SharedCache.use();
         try (LikenessServer server = LikenessServer.start(TestServers.config(dir.resolve("data"))
                 .withModel(Golden.model("sd1")), new LocalEngine())) {
             RawHttp http = TestServers.client(server);
-            String images = "[\"" + upload(http, 0) + "\",\"" + upload(http, 1) + "\"]";
+            String images = "[\"" + TestServers.uploadSubject(http, 0) + "\",\"" + TestServers.uploadSubject(http, 1) + "\"]";
             RawHttp.Response noClass = http.postJson("/api/v1/jobs/personalize", "{\"method\":\"perfusion\","
                     + "\"name\":\"teddy\",\"images\":" + images + "}");
             assertEquals(400, noClass.status(), noClass.text());

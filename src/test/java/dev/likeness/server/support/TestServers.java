@@ -35,4 +35,15 @@ public final class TestServers {
         }
         throw new AssertionError("job " + jobId + " did not finish within " + timeoutMillis + " ms");
     }
+
+    /** Uploads {@code TestImages.subject(64, variant)} as a PNG and returns its upload id. */
+    public static String uploadSubject(RawHttp http, int variant) throws Exception {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(dev.likeness.testing.TestImages.subject(64, variant), "png", png);
+        RawHttp.Response r = http.postPng("/api/v1/uploads", png.toByteArray());
+        if (r.status() != 201) {
+            throw new AssertionError("upload failed: " + r.status() + " " + r.text());
+        }
+        return r.json().get("id").asText();
+    }
 }
