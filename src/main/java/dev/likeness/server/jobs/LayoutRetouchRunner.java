@@ -74,17 +74,8 @@ public final class LayoutRetouchRunner implements JobRunner {
         }
         String name = spec.get("concept").asText();
         RetouchSpecs.Applied applied = RetouchSpecs.apply(model, concepts, ctx, name, 0);
-        List<LayoutRetouch.Output> outputs;
-        try {
-            outputs = new LayoutRetouch(applied.sd()).generate(request(spec), applied.concept(), applied.references(),
-                    ctx.progress(), ctx.cancel());
-        } catch (IllegalArgumentException e) {
-            throw new JobFailure("INVALID_INPUT", e.getMessage());
-        } catch (UnsupportedOperationException e) {
-            throw new JobFailure("UNSUPPORTED_CONCEPT", e.getMessage());
-        } finally {
-            applied.sd().model().conceptPatches().clear(); // the concept applies to this job alone
-        }
+        List<LayoutRetouch.Output> outputs = RetouchSpecs.run(applied, () -> new LayoutRetouch(applied.sd())
+                .generate(request(spec), applied.concept(), applied.references(), ctx.progress(), ctx.cancel()));
         for (LayoutRetouch.Output o : outputs) {
             Map<String, Object> meta = new LinkedHashMap<>(o.metadata());
             meta.put("concepts", List.of(name));

@@ -63,17 +63,8 @@ public final class RetouchRunner implements JobRunner {
         }
         RetouchSpecs.Applied applied = RetouchSpecs.apply(model, concepts, ctx, spec.get("concept").asText(),
                 hasMask ? 2 : 1);
-        LayoutRetouch.Output out;
-        try {
-            out = new LayoutRetouch(applied.sd()).retouch(request(spec, layout, mask), applied.concept(),
-                    applied.references(), ctx.progress(), ctx.cancel());
-        } catch (IllegalArgumentException e) {
-            throw new JobFailure("INVALID_INPUT", e.getMessage());
-        } catch (UnsupportedOperationException e) {
-            throw new JobFailure("UNSUPPORTED_CONCEPT", e.getMessage());
-        } finally {
-            applied.sd().model().conceptPatches().clear(); // the concept applies to this job alone
-        }
+        LayoutRetouch.Output out = RetouchSpecs.run(applied, () -> new LayoutRetouch(applied.sd()).retouch(
+                request(spec, layout, mask), applied.concept(), applied.references(), ctx.progress(), ctx.cancel()));
         Map<String, Object> meta = new LinkedHashMap<>(out.metadata());
         meta.put("concept", spec.get("concept").asText());
         meta.put("concepts", List.of(spec.get("concept").asText()));

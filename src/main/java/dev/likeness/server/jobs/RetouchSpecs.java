@@ -108,4 +108,20 @@ final class RetouchSpecs {
             throw e;
         }
     }
+
+    /**
+     * Runs a Layout-and-Retouch call with the applied concept: bad input and concepts it cannot use become job
+     * failures with their message, and the concept's patches are lifted afterwards (it applies to this job alone).
+     */
+    static <T> T run(Applied applied, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure("INVALID_INPUT", e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new JobFailure("UNSUPPORTED_CONCEPT", e.getMessage());
+        } finally {
+            applied.sd().model().conceptPatches().clear();
+        }
+    }
 }
