@@ -14,6 +14,7 @@ import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.testing.Golden;
+import dev.likeness.testing.ModelSnapshots;
 import dev.likeness.testing.TestImages;
 import dev.likeness.train.LrSchedule;
 import dev.likeness.train.ReferenceImage;
@@ -44,19 +45,10 @@ class TextualInversionTest {
         return new TextualInversion(model, new TextualInversionConfig(token, "dog", 1, "object", true), images());
     }
 
-    private static Map<String, byte[]> snapshot(SdModel model) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        for (Map<String, NDArray> c : List.of(model.parameters().textEncoder(), model.parameters().unet(),
-                model.parameters().vae())) {
-            c.forEach((k, v) -> out.put(k, v.toByteArray()));
-        }
-        return out;
-    }
-
     @Test
     void onlyTheNewVectorsChangeAndTheLossDrops() throws Exception {
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
-            Map<String, byte[]> before = snapshot(model);
+            Map<String, byte[]> before = ModelSnapshots.weights(model);
             try (TextualInversion ti = ti(model, "<dog-a>")) {
                 byte[] initial = ti.vectors().toByteArray();
                 double evalBefore = ti.evalLoss(99, 8);
@@ -71,7 +63,7 @@ class TextualInversionTest {
                 assertTrue(evalAfter < evalBefore, "eval loss did not drop: " + evalBefore + " -> " + evalAfter);
                 assertFalse(java.util.Arrays.equals(initial, ti.vectors().toByteArray()), "embedding trained");
             }
-            Map<String, byte[]> after = snapshot(model);
+            Map<String, byte[]> after = ModelSnapshots.weights(model);
             assertEquals(before.keySet(), after.keySet());
             before.forEach((k, v) -> assertArrayEquals(v, after.get(k), k + " changed"));
         }

@@ -4,17 +4,9 @@ import ai.djl.ndarray.NDArray;
 import dev.likeness.engine.rng.TorchGenerator;
 
 /** diffusers' EulerAncestralDiscreteScheduler: an Euler step to σ_down, then fresh noise of size σ_up. */
-public final class EulerAncestralScheduler implements Scheduler {
-    private final SigmaSteps steps;
-    private final float initNoiseSigma;
-    private final PredictionType prediction;
-    private final StepCursor cursor;
-
+public final class EulerAncestralScheduler extends SigmaScheduler {
     private EulerAncestralScheduler(SigmaSteps steps, float initNoiseSigma, PredictionType prediction) {
-        this.steps = steps;
-        this.initNoiseSigma = initNoiseSigma;
-        this.prediction = prediction;
-        this.cursor = new StepCursor(steps.timesteps().length);
+        super(steps, initNoiseSigma, prediction);
     }
 
     static EulerAncestralScheduler create(SchedulerConfig c, int count) {
@@ -24,33 +16,6 @@ public final class EulerAncestralScheduler implements Scheduler {
         TimestepSpacing spacing = c.spacingOr(TimestepSpacing.LINSPACE);
         SigmaSteps steps = SigmaSteps.interpolated(SigmaSteps.noiseSchedule(c), spacing, count, c.stepsOffset(), 0f);
         return new EulerAncestralScheduler(steps, steps.initNoiseSigma(spacing), c.predictionType());
-    }
-
-    @Override
-    public long[] timesteps() {
-        return steps.truncatedTimesteps();
-    }
-
-    @Override
-    public float[] modelTimesteps() {
-        return steps.timesteps().clone();
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return initNoiseSigma;
-    }
-
-    @Override
-    public void setBeginIndex(int index) {
-        cursor.setBegin(index);
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, int i) {
-        cursor.check(i);
-        float divisor = steps.inputDivisor(i);
-        return StepScope.result(() -> sample.div(divisor));
     }
 
     @Override
@@ -64,18 +29,9 @@ public final class EulerAncestralScheduler implements Scheduler {
         float down = (float) Math.sqrt(to2 - up * up);
         float dt = down - from;
         return StepScope.result(() -> {
-            NDArray x0 = EulerScheduler.predictOriginal(prediction, modelOutput, sample, from);
-            NDArray derivative = sample.sub(x0).div(from);
-            NDArray prev = sample.add(derivative.mul(dt));
+            NDArray prev = eulerMove(modelOutput, sample, from, dt);
             // diffusers draws noise on every step, the last included
             return prev.add(Noise.like(modelOutput, gen, "euler_a").mul(up));
         });
-    }
-
-    @Override
-    public NDArray addNoise(NDArray original, NDArray noise, int i) {
-        cursor.check(i);
-        float sigma = steps.sigmas()[i];
-        return StepScope.result(() -> original.add(noise.mul(sigma)));
     }
 }

@@ -4,17 +4,9 @@ import ai.djl.ndarray.NDArray;
 import dev.likeness.engine.rng.TorchGenerator;
 
 /** diffusers' EulerDiscreteScheduler (Karras et al. algorithm 2 without churn, so deterministic). */
-public final class EulerScheduler implements Scheduler {
-    private final SigmaSteps steps;
-    private final float initNoiseSigma;
-    private final PredictionType prediction;
-    private final StepCursor cursor;
-
+public final class EulerScheduler extends SigmaScheduler {
     private EulerScheduler(SigmaSteps steps, float initNoiseSigma, PredictionType prediction) {
-        this.steps = steps;
-        this.initNoiseSigma = initNoiseSigma;
-        this.prediction = prediction;
-        this.cursor = new StepCursor(steps.timesteps().length);
+        super(steps, initNoiseSigma, prediction);
     }
 
     static EulerScheduler create(SchedulerConfig c, int count) {
@@ -36,64 +28,10 @@ public final class EulerScheduler implements Scheduler {
     }
 
     @Override
-    public long[] timesteps() {
-        return steps.truncatedTimesteps();
-    }
-
-    @Override
-    public float[] modelTimesteps() {
-        return steps.timesteps().clone();
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return initNoiseSigma;
-    }
-
-    @Override
-    public void setBeginIndex(int index) {
-        cursor.setBegin(index);
-    }
-
-    @Override
-    public NDArray scaleModelInput(NDArray sample, int i) {
-        cursor.check(i);
-        float divisor = steps.inputDivisor(i);
-        return StepScope.result(() -> sample.div(divisor));
-    }
-
-    @Override
     public NDArray step(NDArray modelOutput, int i, NDArray sample, TorchGenerator gen) {
         cursor.advance(i);
         float sigma = steps.sigmas()[i];
         float dt = steps.sigmas()[i + 1] - sigma;
-        return StepScope.result(() -> {
-            NDArray x0 = predictOriginal(prediction, modelOutput, sample, sigma);
-            NDArray derivative = sample.sub(x0).div(sigma);
-            return sample.add(derivative.mul(dt));
-        });
-    }
-
-    /** The denoised estimate at noise level sigma (shared with Euler ancestral). */
-    static NDArray predictOriginal(PredictionType prediction, NDArray modelOutput, NDArray sample, float sigma) {
-        switch (prediction) {
-            case EPSILON:
-                return sample.sub(modelOutput.mul(sigma));
-            case V_PREDICTION: {
-                float sq = sigma * sigma + 1f;
-                return modelOutput.mul(-sigma / (float) Math.sqrt(sq)).add(sample.div(sq));
-            }
-            case SAMPLE:
-                return modelOutput;
-            default:
-                throw new AssertionError(prediction);
-        }
-    }
-
-    @Override
-    public NDArray addNoise(NDArray original, NDArray noise, int i) {
-        cursor.check(i);
-        float sigma = steps.sigmas()[i];
-        return StepScope.result(() -> original.add(noise.mul(sigma)));
+        return StepScope.result(() -> eulerMove(modelOutput, sample, sigma, dt));
     }
 }

@@ -67,14 +67,7 @@ final class LdmVaeNames implements LdmComponentNames {
     }
 
     static int decoderLevels(Set<String> localNames) {
-        int last = -1;
-        for (String name : localNames) {
-            Matcher m = DECODER_LEVEL.matcher(name);
-            if (m.matches()) {
-                last = Math.max(last, NameRule.group(m, 1));
-            }
-        }
-        return last + 1;
+        return NameRule.countIndexed(DECODER_LEVEL, localNames);
     }
 
     @Override

@@ -33,4 +33,16 @@ record NameRule(Pattern pattern, Function<Matcher, String> target) {
     static int group(Matcher m, int group) {
         return Integer.parseInt(m.group(group));
     }
+
+    /** One more than the largest index {@code pattern}'s first group captures over {@code names}; 0 for none. */
+    static int countIndexed(java.util.regex.Pattern pattern, java.util.Set<String> names) {
+        int last = -1;
+        for (String name : names) {
+            Matcher m = pattern.matcher(name);
+            if (m.matches()) {
+                last = Math.max(last, group(m, 1));
+            }
+        }
+        return last + 1;
+    }
 }

@@ -45,14 +45,7 @@ final class OpenClipNames implements LdmComponentNames {
 
     /** How many transformer blocks the file holds. */
     static int blockCount(Set<String> localNames) {
-        int last = -1;
-        for (String name : localNames) {
-            Matcher m = BLOCK.matcher(name);
-            if (m.matches()) {
-                last = Math.max(last, NameRule.group(m, 1));
-            }
-        }
-        return last + 1;
+        return NameRule.countIndexed(BLOCK, localNames);
     }
 
     @Override

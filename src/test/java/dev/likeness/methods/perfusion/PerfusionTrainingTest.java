@@ -12,6 +12,7 @@ import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.testing.Golden;
+import dev.likeness.testing.ModelSnapshots;
 import dev.likeness.testing.TestImages;
 import dev.likeness.train.LrSchedule;
 import dev.likeness.train.ReferenceImage;
@@ -49,19 +50,10 @@ class PerfusionTrainingTest {
                 CovarianceStore.forModel(model, ProgressListener.NONE), images(firstImage));
     }
 
-    private static Map<String, byte[]> snapshot(SdModel model) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        for (Map<String, NDArray> c : List.of(model.parameters().textEncoder(), model.parameters().unet(),
-                model.parameters().vae())) {
-            c.forEach((k, v) -> out.put(k, v.toByteArray()));
-        }
-        return out;
-    }
-
     @Test
     void hundredStepsLowerTheMaskedLossAndOnlyValuesAndEmbeddingChange() throws Exception {
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
-            Map<String, byte[]> weights = snapshot(model);
+            Map<String, byte[]> weights = ModelSnapshots.weights(model);
             try (Perfusion p = perfusion(model, "<teddy-a>", "dog", 0)) {
                 PerfusionConcept before = p.concept();
                 double evalBefore = p.evalLoss(99, 8);
@@ -86,7 +78,7 @@ class PerfusionTrainingTest {
                 assertFalse(java.util.Arrays.equals(before.embedding(), after.embedding()), "embedding trained");
                 assertFalse(java.util.Arrays.equals(before.iStar(), after.iStar()), "i* follows the token's encoding");
             }
-            Map<String, byte[]> now = snapshot(model);
+            Map<String, byte[]> now = ModelSnapshots.weights(model);
             weights.forEach((k, v) -> assertArrayEquals(v, now.get(k), k + " changed"));
             for (CrossLayer l : CrossLayer.of(model.unet())) {
                 assertTrue(l.key().adapters().isEmpty() && l.value().adapters().isEmpty(), "adapters removed");
