@@ -89,7 +89,7 @@ final class GenerateCommand implements Callable<Integer> {
     String mode;
 
     @Option(names = "--layout-steps", paramLabel = "N",
-            description = "layout-retouch: steps drawn by the base model with the class prompt; more = more varied layouts, fewer = more identity (default: 30% of --steps, 15 of 50)")
+            description = "layout-retouch: steps drawn by the base model with the class prompt; more = more varied layouts, fewer = more identity (default: 30%% of --steps, 15 of 50)")
     Integer layoutSteps;
 
     @Option(names = "--retouch-strength", paramLabel = "F",

@@ -68,11 +68,13 @@ public final class PullCommand implements Callable<Integer> {
             URI url;
             String name;
             String expected;
+            ModelCatalog.Entry known;
             if (what.contains("://")) {
                 url = URI.create(what);
                 String last = url.getPath() == null ? "" : url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
                 name = fileName != null ? fileName : last;
-                expected = sha256 != null ? sha256 : catalog().byUrl(what).map(ModelCatalog.Entry::sha256).orElse(null);
+                known = catalogOrEmpty().byUrl(what).orElse(null);
+                expected = sha256 != null ? sha256 : known == null ? null : known.sha256();
             } else {
                 ModelCatalog catalog = catalog();
                 ModelCatalog.Entry entry = catalog.byName(what).orElseThrow(() -> new IllegalArgumentException(
@@ -80,6 +82,7 @@ public final class PullCommand implements Callable<Integer> {
                                 + catalog.models().stream().map(ModelCatalog.Entry::name).toList()));
                 url = URI.create(entry.url());
                 name = entry.file();
+                known = entry;
                 expected = sha256 != null ? sha256 : entry.sha256();
             }
             checkFileName(name);
@@ -90,6 +93,9 @@ public final class PullCommand implements Callable<Integer> {
             ModelDownloader.Result r = new ModelDownloader(client).download(url, models().resolve(name), expected,
                     skipVerify, bar::update);
             bar.finish();
+            if (known != null && expected != null && expected.equalsIgnoreCase(known.sha256())) {
+                writePullRecord(r.file(), known, r.sha256());
+            }
             out.println((r.alreadyPresent() ? "already installed: " : "installed: ") + r.file() + " (sha256 "
                     + r.sha256() + (expected == null ? ", NOT verified" : ", verified") + ")");
             return 0;
@@ -101,6 +107,31 @@ public final class PullCommand implements Callable<Integer> {
             err.println();
             err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
             return 1;
+        }
+    }
+
+    /**
+     * Beside a verified catalog file: which entry it is, so the loader knows what the file cannot say (an SD 2.x
+     * file's prediction type) and `models list` can show the catalog name.
+     */
+    static void writePullRecord(Path file, ModelCatalog.Entry entry, String sha256) throws java.io.IOException {
+        java.util.Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("catalog", entry.name());
+        record.put("family", entry.family());
+        if (entry.predictionType() != null) {
+            record.put("prediction_type", entry.predictionType());
+        }
+        record.put("sha256", sha256);
+        dev.likeness.util.AtomicFiles.writeString(
+                file.resolveSibling(file.getFileName() + dev.likeness.engine.weights.CheckpointLoader.PULL_RECORD_SUFFIX),
+                dev.likeness.util.Json.write(record));
+    }
+
+    private ModelCatalog catalogOrEmpty() {
+        try {
+            return catalog();
+        } catch (java.io.IOException e) {
+            return new ModelCatalog(1, java.util.List.of());
         }
     }
 

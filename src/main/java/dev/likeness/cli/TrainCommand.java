@@ -130,6 +130,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+        String out = ConceptNames.withoutFileExtension(this.out);
         boolean isPath = out.contains("/") || out.contains("\\");
         Path target = isPath ? Path.of(out) : library.target(out);
         String name = target.getFileName().toString();

@@ -11,8 +11,11 @@ import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.engine.model.vae.VaeConfig;
 import dev.likeness.engine.nn.Params;
 import dev.likeness.engine.nn.StateDictSource;
+import dev.likeness.engine.tokenizer.BuiltInClipBpe;
 import dev.likeness.engine.tokenizer.ClipTokenizer;
 import dev.likeness.engine.weights.CheckpointLoader;
+import dev.likeness.engine.weights.FamilyPreset;
+import dev.likeness.engine.weights.LoadOptions;
 import dev.likeness.engine.weights.LoadedCheckpoint;
 import dev.likeness.engine.weights.WeightsFormatException;
 import java.io.IOException;
@@ -30,14 +33,22 @@ public final class SdModelLoader {
     private SdModelLoader() {}
 
     public static SdModel load(Path path, Path configDir) throws IOException {
-        return load(path, configDir, DataType.FLOAT32);
+        return loadWith(path, LoadOptions.withConfig(configDir), DataType.FLOAT32);
+    }
+
+    public static SdModel load(Path path, Path configDir, DataType weightType) throws IOException {
+        return loadWith(path, LoadOptions.withConfig(configDir), weightType);
+    }
+
+    public static SdModel loadWith(Path path, LoadOptions options) throws IOException {
+        return loadWith(path, options, DataType.FLOAT32);
     }
 
     /** Loads with weights (and so computation) in {@code weightType}: FLOAT32, FLOAT16 (GPU) or FLOAT64 (checks). */
-    public static SdModel load(Path path, Path configDir, DataType weightType) throws IOException {
+    public static SdModel loadWith(Path path, LoadOptions options, DataType weightType) throws IOException {
         NDManager manager = NDManager.newBaseManager();
         try {
-            LoadedCheckpoint ck = CheckpointLoader.load(path, configDir, manager, weightType);
+            LoadedCheckpoint ck = CheckpointLoader.loadWith(path, options, manager, weightType);
             return build(ck, path, manager, weightType);
         } catch (IOException | RuntimeException e) {
             manager.close();
@@ -49,12 +60,8 @@ public final class SdModelLoader {
     public static SdModel build(LoadedCheckpoint ck, Path path, NDManager manager, DataType weightType)
             throws IOException {
         try {
-            if (ck.tokenizerDir() == null) {
-                throw new WeightsFormatException(path.getFileName()
-                        + ": a single-file checkpoint has no tokenizer; pass --config with a diffusers folder of the"
-                        + " same family (its tokenizer/ and config files are used)");
-            }
-            ClipTokenizer tokenizer = ClipTokenizer.load(ck.tokenizerDir());
+            ClipTokenizer tokenizer = ck.tokenizerDir() != null ? ClipTokenizer.load(ck.tokenizerDir())
+                    : BuiltInClipBpe.tokenizer(FamilyPreset.of(ck.family(), "epsilon").padToken());
             Map<String, Map<String, NDArray>> params = new LinkedHashMap<>();
             ClipTextModel text = bind("text_encoder", ck.textEncoder(), TOLERATED_TEXT_EXTRAS, params,
                     p -> new ClipTextModel(p, ClipConfig.from(ck.textConfig())));
@@ -67,9 +74,11 @@ public final class SdModelLoader {
             boolean demo = Files.isRegularFile(path.resolve(DemoModel.MARKER));
             String name = demo ? "likeness-demo (random weights, for trying the tools only)"
                     : path.getFileName().toString();
+            int nativeSize = unet.config().sampleSize() * (1 << (vae.config().blockOutChannels().length - 1));
             ModelInfo info = new ModelInfo(name, path.toAbsolutePath().toString(), ck.format().name().toLowerCase(),
                     ck.family().name().toLowerCase(), ck.schedulerConfig().path("prediction_type").asText("epsilon"),
-                    ck.schedulerConfig().path("_class_name").asText(), demo, counts);
+                    ck.schedulerConfig().path("_class_name").asText(), demo, counts, nativeSize,
+                    ck.prediction().rule(), ck.notes());
             return new SdModel(info, ck.family(), tokenizer, text, unet, vae, ck.schedulerConfig(), manager,
                     weightType, new ModelParameters(params.get("text_encoder"), params.get("unet"), params.get("vae")),
                     new ModelConfigs(ck.unetConfig(), ck.vaeConfig(), ck.textConfig(), ck.schedulerConfig(),

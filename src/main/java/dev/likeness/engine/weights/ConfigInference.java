@@ -8,9 +8,9 @@ import java.util.function.IntFunction;
 
 /**
  * Diffusers configs for a checkpoint that comes without them, read off the parameter shapes (diffusers names).
- * What shapes cannot tell follows the family's published models: SD 1.x uses 8 attention heads in the UNet,
- * quick_gelu and epsilon prediction; SD 2.x uses 64-wide UNet heads, gelu, upcast attention and v-prediction
- * (as SD 2.1 768). Text encoder heads are 64 wide in both.
+ * What shapes cannot tell follows the family's published models: SD 1.x uses 8 attention heads in the UNet and
+ * quick_gelu; SD 2.x uses 64-wide UNet heads, gelu and upcast attention. Text encoder heads are 64 wide in both.
+ * The native size comes from the {@link FamilyPreset} (SD 2.x 512-base or 768-v by the prediction type).
  */
 final class ConfigInference {
     private static final int HEAD_WIDTH = 64;
@@ -18,7 +18,8 @@ final class ConfigInference {
 
     private ConfigInference() {}
 
-    static ObjectNode unet(Map<String, long[]> s, ModelFamily family) throws WeightsFormatException {
+    static ObjectNode unet(Map<String, long[]> s, FamilyPreset preset, int vaeScale) throws WeightsFormatException {
+        ModelFamily family = preset.family();
         ObjectNode c = DiffusersDefaults.unet();
         int levels = count(s, i -> "down_blocks." + i + ".resnets.0.conv1.weight");
         if (levels == 0) {
@@ -61,11 +62,10 @@ final class ConfigInference {
         if (family == ModelFamily.SD2) {
             c.set("attention_head_dim", heads);
             c.put("upcast_attention", true);
-            c.put("sample_size", 96);
         } else {
             c.put("attention_head_dim", SD1_UNET_HEADS);
-            c.put("sample_size", 64);
         }
+        c.put("sample_size", preset.nativeSize() / vaeScale);
         return c;
     }
 
@@ -94,6 +94,12 @@ final class ConfigInference {
         return c;
     }
 
+    /** How many pixels one latent cell covers: 2 to the power of the VAE's downsampling levels. */
+    static int vaeScale(Map<String, long[]> vaeShapes) {
+        int levels = count(vaeShapes, i -> "encoder.down_blocks." + i + ".resnets.0.conv1.weight");
+        return 1 << Math.max(0, levels - 1);
+    }
+
     static ObjectNode text(Map<String, long[]> s, ModelFamily family) throws WeightsFormatException {
         ObjectNode c = DiffusersDefaults.text();
         String embedding = "text_model.embeddings.token_embedding.weight";
@@ -106,13 +112,8 @@ final class ConfigInference {
         c.put("num_hidden_layers", count(s, i -> "text_model.encoder.layers." + i + ".mlp.fc1.weight"));
         c.put("num_attention_heads", Math.max(1, hidden / HEAD_WIDTH));
         c.put("hidden_act", family == ModelFamily.SD2 ? "gelu" : "quick_gelu");
-        // SD 2.x tokenizers pad with "!" (id 0), SD 1.x with the end token.
-        c.put("pad_token_id", family == ModelFamily.SD2 ? 0 : 49407);
+        c.put("pad_token_id", FamilyPreset.of(family, "epsilon").padTokenId());
         return c;
-    }
-
-    static ObjectNode scheduler(ModelFamily family) {
-        return DiffusersDefaults.scheduler(family);
     }
 
     private static String firstAttention(String block) {

@@ -50,6 +50,29 @@ final class DiffusersFolderReader {
         }
     }
 
+    static CheckpointSummary describe(Path dir, LoadOptions options) throws IOException {
+        checkIndex(dir);
+        ComponentConfigs configs = ComponentConfigs.readAll(dir);
+        ModelFamily family = family(configs);
+        try (SafetensorsFile unetFile = open(dir, "unet", "diffusion_pytorch_model");
+                SafetensorsFile vaeFile = open(dir, "vae", "diffusion_pytorch_model");
+                SafetensorsFile textFile = open(dir, "text_encoder", "model")) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("text_encoder", CheckpointLoader.count(routes(textFile)));
+            counts.put("unet", CheckpointLoader.count(routes(unetFile)));
+            counts.put("vae", CheckpointLoader.count(routes(vaeFile)));
+            String prediction = options.predictionType() != null ? options.predictionType()
+                    : configs.scheduler().path("prediction_type").asText("epsilon");
+            String rule = options.predictionType() != null ? "--prediction-type" : ComponentConfigs.SCHEDULER;
+            int levels = configs.vae().path("block_out_channels").size();
+            int nativeSize = configs.unet().path("sample_size").asInt() * (1 << Math.max(0, levels - 1));
+            long bytes = Files.size(unetFile.path()) + Files.size(vaeFile.path()) + Files.size(textFile.path());
+            return new CheckpointSummary(ModelFormat.DIFFUSERS_FOLDER, family, prediction, rule,
+                    configs.scheduler().path("_class_name").asText(), nativeSize, counts,
+                    CheckpointLoader.storedTypes(unetFile, vaeFile, textFile), bytes, false, java.util.List.of());
+        }
+    }
+
     /** The family from the configs alone. */
     static ModelFamily family(Path dir) throws WeightsFormatException {
         checkIndex(dir);

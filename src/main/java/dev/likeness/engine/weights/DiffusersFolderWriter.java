@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 public final class DiffusersFolderWriter {
     /** What goes into the folder: diffusers-named weights per component, their configs and the tokenizer files. */
     public record Components(JsonNode unetConfig, JsonNode vaeConfig, JsonNode textConfig, JsonNode schedulerConfig,
-            Path tokenizerDir, Map<String, NDArray> unet, Map<String, NDArray> vae, Map<String, NDArray> text) {}
+            Path tokenizerDir /* null: the built-in CLIP tokenizer */, Map<String, NDArray> unet, Map<String, NDArray> vae, Map<String, NDArray> text) {}
 
     private DiffusersFolderWriter() {}
 
@@ -37,7 +37,12 @@ public final class DiffusersFolderWriter {
         writeConfig(dir.resolve("text_encoder/config.json"), withDefault(text, "model_type", "clip_text_model"));
         SafetensorsWriter.write(dir.resolve("text_encoder/model.safetensors"), c.text(), Map.of("format", "pt"));
         writeConfig(dir.resolve("scheduler/scheduler_config.json"), c.schedulerConfig().deepCopy());
-        copyTokenizer(c.tokenizerDir(), dir.resolve("tokenizer"));
+        if (c.tokenizerDir() != null) {
+            copyTokenizer(c.tokenizerDir(), dir.resolve("tokenizer"));
+        } else {
+            String pad = c.textConfig().path("pad_token_id").asInt() == 0 ? "!" : "<|endoftext|>";
+            dev.likeness.engine.tokenizer.BuiltInClipBpe.writeFolder(dir.resolve("tokenizer"), pad);
+        }
         writeConfig(dir.resolve(DiffusersFolderReader.MODEL_INDEX),
                 modelIndex(c.schedulerConfig().path("_class_name").asText("PNDMScheduler")));
     }

@@ -44,7 +44,9 @@ final class LdmCheckpointConverter {
         LdmUnetNames unetNames;
         LdmVaeNames vaeNames;
         try {
-            unetNames = new LdmUnetNames(LdmUnetNames.layersPerBlock(unet.keySet()));
+            int layersPerBlock = LdmUnetNames.layersPerBlock(unet.keySet());
+            LdmUnetBlockCheck.check("", unet.keySet(), layersPerBlock);
+            unetNames = new LdmUnetNames(layersPerBlock);
             vaeNames = new LdmVaeNames(LdmVaeNames.decoderLevels(vae.keySet()));
         } catch (WeightsFormatException e) {
             throw new WeightsFormatException(where + e.getMessage());

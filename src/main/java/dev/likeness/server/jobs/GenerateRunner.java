@@ -92,11 +92,11 @@ public final class GenerateRunner implements JobRunner {
             return;
         }
         BufferedImage init = ctx.inputs().isEmpty() ? null : ImageIO.read(ctx.inputs().get(0).toFile());
-        GenerationRequest request = request(ctx.spec(), init);
+        ImageGenerator generator = model.generator();
+        GenerationRequest request = GenerateSpec.request(ctx.spec(), init, limits, generator.info().nativeSize());
         if (ctx.resumed()) {
             ctx.results().clear();
         }
-        ImageGenerator generator = model.generator();
         ctx.cancel().throwIfCancelled();
         List<GeneratedImage> images = generator.generate(request, ctx.progress(), ctx.cancel());
         ModelInfo info = generator.info();

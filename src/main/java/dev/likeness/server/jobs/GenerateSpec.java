@@ -17,8 +17,19 @@ import java.util.Map;
 final class GenerateSpec {
     private GenerateSpec() {}
 
-    /** The generation a spec asks for; every field is checked (400 naming it). */
+    /** Checks every field of a generation spec (400 naming it), before a model is at hand. */
     static GenerationRequest request(ObjectNode spec, BufferedImage init, Limits limits) {
+        return request(spec, init, limits, VALIDATION_SIZE);
+    }
+
+    /** Any valid size: a spec without width/height is checked at this size before its model is known. */
+    static final int VALIDATION_SIZE = 512;
+
+    /**
+     * The generation a spec asks for; every field is checked (400 naming it). Without width/height it is the
+     * init image's size (img2img, rounded down to a multiple of 8) or the model's native size, as in the CLI.
+     */
+    static GenerationRequest request(ObjectNode spec, BufferedImage init, Limits limits, int nativeSize) {
         SpecReader r = new SpecReader(spec);
         String prompt = r.requiredString("prompt", limits.maxPromptChars());
         String negative = r.string("negativePrompt", "", limits.maxPromptChars());
@@ -26,8 +37,8 @@ final class GenerateSpec {
         int steps = r.integer("steps", 30, 1, 200);
         float guidance = r.number("guidance", 7.5f, 0, 30);
         String sampler = r.string("sampler", null, 32);
-        int width = r.integer("width", 512, 8, 2048);
-        int height = r.integer("height", 512, 8, 2048);
+        int width = r.integer("width", init != null ? Math.max(8, init.getWidth() / 8 * 8) : nativeSize, 8, 2048);
+        int height = r.integer("height", init != null ? Math.max(8, init.getHeight() / 8 * 8) : nativeSize, 8, 2048);
         int count = r.integer("count", 1, 1, 16);
         float strength = r.number("strength", 0.75f, 0.01f, 1f);
         if (sampler != null && !dev.likeness.engine.sched.Schedulers.NAMES.contains(sampler)) {

@@ -62,7 +62,7 @@ public final class LayoutRetouchRunner implements JobRunner {
         spec.put("layoutSteps", r.integer("layoutSteps", Math.round(0.3f * steps), 0, steps));
         r.string("classWord", null, 64);
         RetouchSpecs.appendReferences(spec);
-        request(spec); // validates every field
+        request(spec, GenerateSpec.VALIDATION_SIZE); // validates every field
         return spec;
     }
 
@@ -75,7 +75,7 @@ public final class LayoutRetouchRunner implements JobRunner {
         String name = spec.get("concept").asText();
         RetouchSpecs.Applied applied = RetouchSpecs.apply(model, concepts, ctx, name, 0);
         List<LayoutRetouch.Output> outputs = RetouchSpecs.run(applied, () -> new LayoutRetouch(applied.sd())
-                .generate(request(spec), applied.concept(), applied.references(), ctx.progress(), ctx.cancel()));
+                .generate(request(spec, applied.sd().info().nativeSize()), applied.concept(), applied.references(), ctx.progress(), ctx.cancel()));
         for (LayoutRetouch.Output o : outputs) {
             Map<String, Object> meta = new LinkedHashMap<>(o.metadata());
             meta.put("concepts", List.of(name));
@@ -85,9 +85,9 @@ public final class LayoutRetouchRunner implements JobRunner {
         }
     }
 
-    private LayoutRetouchRequest request(ObjectNode spec) {
+    private LayoutRetouchRequest request(ObjectNode spec, int nativeSize) {
         SpecReader r = new SpecReader(spec);
-        GenerationRequest g = GenerateSpec.request(spec, null, limits);
+        GenerationRequest g = GenerateSpec.request(spec, null, limits, nativeSize);
         Float strength = spec.hasNonNull("retouchStrength") ? r.number("retouchStrength", 1f, 0.01f, 1f) : null;
         try {
             return new LayoutRetouchRequest(g, spec.get("layoutSteps").asInt(), strength,

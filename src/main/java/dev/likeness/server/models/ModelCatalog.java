@@ -14,11 +14,12 @@ public record ModelCatalog(int version, List<Entry> models) {
 
     /**
      * One downloadable model file. {@code sha256} null means "not yet verified by the project": such entries
-     * install only with {@code --insecure-skip-verify}.
+     * install only with {@code --insecure-skip-verify}. {@code predictionType} ("epsilon" / "v_prediction") is
+     * recorded beside the installed file, since an SD 2.x single file does not say it itself.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Entry(String name, String family, String description, String license, String url, String file,
-            String sha256, Long size) {}
+            String sha256, Long size, String predictionType) {}
 
     public ModelCatalog {
         models = models == null ? List.of() : List.copyOf(models);

@@ -88,7 +88,8 @@ class RealArchitectureConversionTest {
     @ValueSource(strings = {"sd15", "sd21"})
     void configInferredFromShapesIsThePublishedUnetConfig(String model) throws WeightsFormatException {
         CheckpointPlan plan = plan(singleFile(model));
-        ObjectNode inferred = ConfigInference.unet(plan.unetShapes(), plan.family());
+        ObjectNode inferred = ConfigInference.unet(plan.unetShapes(),
+                model.equals("sd15") ? FamilyPreset.SD1 : FamilyPreset.SD2_V, 8);
         JsonNode published = real.path(model).path("unet_config");
         assertConfigKeys(published, inferred, List.of("block_out_channels", "layers_per_block", "down_block_types",
                 "up_block_types", "mid_block_type", "cross_attention_dim", "use_linear_projection",
@@ -131,8 +132,10 @@ class RealArchitectureConversionTest {
         assertEquals(List.of(1024, 4096, 23, 16, "gelu"), List.of(openClip.get("hidden_size").asInt(),
                 openClip.get("intermediate_size").asInt(), openClip.get("num_hidden_layers").asInt(),
                 openClip.get("num_attention_heads").asInt(), openClip.get("hidden_act").asText()));
-        assertEquals("v_prediction", ConfigInference.scheduler(ModelFamily.SD2).get("prediction_type").asText());
-        assertEquals("PNDMScheduler", ConfigInference.scheduler(ModelFamily.SD1).get("_class_name").asText());
+        assertEquals("v_prediction", FamilyPreset.SD2_V.scheduler().get("prediction_type").asText());
+        assertEquals("DDIMScheduler", FamilyPreset.SD2_V.scheduler().get("_class_name").asText());
+        assertEquals("epsilon", FamilyPreset.SD2_BASE.scheduler().get("prediction_type").asText());
+        assertEquals("PNDMScheduler", FamilyPreset.SD1.scheduler().get("_class_name").asText());
     }
 
     /** What published files carry beyond the model: LDM buffers, EMA copies, the whole OpenCLIP tower. */
