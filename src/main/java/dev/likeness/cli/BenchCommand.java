@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks that print JSON.", subcommands = {BenchCommand.Train.class, ServerBench.class})
+@Command(name = "bench", description = "Benchmarks that print JSON.", subcommands = {BenchCommand.Train.class, ServerBench.class, UnetBench.class})
 final class BenchCommand {
     /**
      * The named set-ups {@code bench train --method} accepts: a Personalizer method and its options. Any other

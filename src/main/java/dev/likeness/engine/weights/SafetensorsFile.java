@@ -234,7 +234,8 @@ public final class SafetensorsFile implements AutoCloseable {
     public NDArray load(String name, NDManager manager, DataType floatType) throws IOException {
         TensorInfo info = info(name);
         Shape shape = new Shape(info.shape());
-        ByteBuffer src = bytes(name);
+        ByteBuffer mapped = bytes(name);
+        ByteBuffer src = mapped;
         DataType type = switch (info.dtype()) {
             case F64 -> DataType.FLOAT64;
             case F32, BF16 -> DataType.FLOAT32;
@@ -252,12 +253,12 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         // A zero-copy view of the mapping (or of the widened buffer), immediately copied into torch-owned memory:
         // an in-place op on a read-only mapping would crash the JVM.
+        NDArray copy;
         try (NDArray view = manager.create(src, shape, type)) {
-            if (info.dtype().isFloating() && type != floatType) {
-                return view.toType(floatType, true);
-            }
-            return view.duplicate();
+            copy = info.dtype().isFloating() && type != floatType ? view.toType(floatType, true) : view.duplicate();
         }
+        MappedBuffers.unmap(mapped);
+        return copy;
     }
 
     private static ByteBuffer widenBf16(ByteBuffer src, long numel) {

@@ -1,0 +1,94 @@
+package dev.likeness.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.likeness.engine.rng.TorchGenerator;
+import dev.likeness.pipeline.SdModel;
+import dev.likeness.util.Json;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench unet}: load time, peak memory and one UNet forward (the cost of one sampling step with guidance at
+ * batch 2) for any model, including a real-architecture file with zero weights. JSON out.
+ */
+@Command(name = "unet", description = "Times model loading and single UNet forwards (batch, size), and reports the peak"
+        + " resident memory, as JSON.")
+final class UnetBench implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--size", description = "Image size in pixels (default: the model's native size)")
+    Integer size;
+
+    @Option(names = "--batch", defaultValue = "2", description = "Batch rows: 2 is one guided step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed forwards (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed first forwards (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1 || warmup < 0 || batch < 1) {
+            throw new IllegalArgumentException("--runs and --batch must be at least 1, --warmup at least 0");
+        }
+        long t0 = System.nanoTime();
+        try (SdModel sd = model.load()) {
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            long rssAfterLoad = ProcessMemory.peakRssMb();
+            int px = size != null ? size : sd.info().nativeSize();
+            if (px % sd.vaeScale() != 0 || px < sd.vaeScale()) {
+                throw new IllegalArgumentException("--size must be a positive multiple of " + sd.vaeScale());
+            }
+            int latent = px / sd.vaeScale();
+            double[] ms = new double[runs];
+            try (NDManager m = NDManager.newBaseManager()) {
+                TorchGenerator rng = new TorchGenerator(0);
+                Shape sampleShape = new Shape(batch, sd.unet().config().inChannels(), latent, latent);
+                NDArray sample = m.create(rng.randn(sampleShape.getShape()), sampleShape);
+                NDArray t = m.full(new Shape(batch), 500f).toType(DataType.FLOAT32, false);
+                Shape contextShape = new Shape(batch, 77, sd.unet().config().crossAttentionDim());
+                NDArray context = m.create(rng.randn(contextShape.getShape()), contextShape);
+                for (int i = 0; i < warmup + runs; i++) {
+                    try (NDManager step = m.newSubManager()) {
+                        long s = System.nanoTime();
+                        NDArray out = sd.unet().forward(sample, t, context);
+                        out.attach(step);
+                        out.toFloatArray(); // forces the computation to finish
+                        if (i >= warmup) {
+                            ms[i - warmup] = (System.nanoTime() - s) / 1e6;
+                        }
+                    }
+                }
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", sd.info().name());
+            out.put("family", sd.info().family());
+            out.put("parameters", sd.info().parameterCounts());
+            out.put("loadSeconds", Math.round(loadSeconds * 100) / 100.0);
+            out.put("peakRssMbAfterLoad", rssAfterLoad);
+            out.put("size", px);
+            out.put("batch", batch);
+            out.put("timedRuns", runs);
+            out.put("unetMsMedian", Math.round(sorted[sorted.length / 2] * 10) / 10.0);
+            out.put("unetMsMin", Math.round(sorted[0] * 10) / 10.0);
+            out.put("peakRssMb", ProcessMemory.peakRssMb());
+            out.put("cpuCores", Runtime.getRuntime().availableProcessors());
+            out.put("ompThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+            System.out.println(Json.write(out));
+        }
+        return 0;
+    }
+}
