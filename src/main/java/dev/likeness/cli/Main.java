@@ -18,12 +18,18 @@ public final class Main {
         System.exit(run(args));
     }
 
-    public static int run(String... args) {
+    /** The whole command tree, with help on every command. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("serve", new ServeCommand(new LocalEngine()));
         cli.addSubcommand("pull", new PullCommand());
         cli.addSubcommand("models", new ModelsCommand());
         withHelpEverywhere(cli);
+        return cli;
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = commandLine();
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("likeness: error: " + describe(ex));
             if (System.getenv("LIKENESS_DEBUG") != null) {

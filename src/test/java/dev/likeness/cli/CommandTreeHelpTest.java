@@ -15,10 +15,7 @@ import picocli.CommandLine;
  */
 class CommandTreeHelpTest {
     private static List<List<String>> commandPaths() {
-        CommandLine root = new CommandLine(new Main());
-        root.addSubcommand("serve", new ServeCommand(new LocalEngine()));
-        root.addSubcommand("pull", new PullCommand());
-        root.addSubcommand("models", new ModelsCommand());
+        CommandLine root = Main.commandLine();
         List<List<String>> out = new ArrayList<>();
         collect(root, new ArrayList<>(), out);
         return out;
