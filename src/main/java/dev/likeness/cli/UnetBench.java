@@ -2,6 +2,7 @@ package dev.likeness.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.rng.TorchGenerator;
@@ -60,10 +61,9 @@ final class UnetBench implements Callable<Integer> {
                 Shape contextShape = new Shape(batch, 77, sd.unet().config().crossAttentionDim());
                 NDArray context = m.create(rng.randn(contextShape.getShape()), contextShape);
                 for (int i = 0; i < warmup + runs; i++) {
-                    try (NDManager step = m.newSubManager()) {
+                    try (NDScope step = new NDScope()) { // every intermediate of the forward is freed after it
                         long s = System.nanoTime();
                         NDArray out = sd.unet().forward(sample, t, context);
-                        out.attach(step);
                         out.toFloatArray(); // forces the computation to finish
                         if (i >= warmup) {
                             ms[i - warmup] = (System.nanoTime() - s) / 1e6;

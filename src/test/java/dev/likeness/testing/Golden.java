@@ -10,16 +10,37 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the reference data in ../shared/golden (or $LIKENESS_GOLDEN) and compares arrays against it. */
+/**
+ * Locates the reference data in ../shared/golden (or $LIKENESS_GOLDEN) and compares arrays against it. Without it
+ * the tests that need it are skipped (a fresh clone still builds and passes), except under CI=true, where its
+ * absence fails them.
+ */
 public final class Golden {
     private Golden() {}
+
+    /** Prints where the reference data belongs once per test run, not once per skipped test. */
+    private static final class MissingData {
+        private static volatile boolean reported;
+
+        static synchronized void reportOnce(String message) {
+            if (!reported) {
+                reported = true;
+                System.err.println("likeness tests: SKIPPING the reference-data tests — " + message);
+            }
+        }
+    }
 
     public static Path root() {
         String env = System.getenv("LIKENESS_GOLDEN");
         Path p = env != null ? Path.of(env) : Path.of("..", "shared", "golden");
         if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("reference data not found at " + p.toAbsolutePath()
-                    + " (expected ../shared/golden beside the checkout, or set LIKENESS_GOLDEN)");
+            String message = "reference data not found at " + p.toAbsolutePath().normalize()
+                    + ": put the shared golden folder at ../shared/golden beside the checkout (or set LIKENESS_GOLDEN)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException(message + "; CI requires it");
+            }
+            MissingData.reportOnce(message);
+            org.junit.jupiter.api.Assumptions.abort(message);
         }
         return p.toAbsolutePath().normalize();
     }

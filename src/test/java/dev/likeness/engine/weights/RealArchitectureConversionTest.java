@@ -35,15 +35,7 @@ class RealArchitectureConversionTest {
     }
 
     private static Map<String, long[]> shapes(JsonNode table) {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        table.fields().forEachRemaining(e -> {
-            long[] shape = new long[e.getValue().size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = e.getValue().get(i).asLong();
-            }
-            out.put(e.getKey(), shape);
-        });
-        return out;
+        return dev.likeness.testing.SparseCheckpoints.shapes(table);
     }
 
     private static Map<String, long[]> component(String model, String component) {
