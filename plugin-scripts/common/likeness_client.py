@@ -199,6 +199,10 @@ class Client:
     def active_model(self):
         return self._json("GET", API + "/models/active")
 
+    def methods(self):
+        """The server's personalization methods: [{"id", "aliases", "title", "loop", "options": [...]}, ...]."""
+        return self._json("GET", API + "/methods").get("methods", [])
+
     def check(self):
         """One line describing the server, or an exception saying what is wrong (token, model)."""
         v = self.version()

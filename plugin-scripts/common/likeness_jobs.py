@@ -10,12 +10,16 @@ import re
 
 import likeness_client as lc
 
-METHODS = [  # (label shown to the user, API value)
+# (label shown to the user, API value): only for an older server without GET /api/v1/methods, and for GIMP's
+# procedure registration, which happens before any server is reached. Otherwise the server's list is the source.
+METHODS = [
     ("Textual Inversion", "textual-inversion"),
     ("DreamBooth", "dreambooth"),
     ("Perfusion", "perfusion"),
     ("PALP", "palp"),
 ]
+FALLBACK_METHODS = [{"id": value, "aliases": [], "title": label,
+                     "options": [{"name": "targetPrompt"}] if value == "palp" else []} for label, value in METHODS]
 LAYER_PREFIX = "[Likeness] "
 PARAMS_KEY = "likeness-params"      # GIMP parasite / Krita annotation holding a layer's parameters
 PENDING_KEY = "likeness-jobs"       # GIMP image parasite / Krita annotation listing jobs not yet fetched
@@ -23,12 +27,38 @@ MAX_SIDE = 2048
 NAME_RE = re.compile(r"^[a-z0-9_-]{1,64}$")
 
 
-def method_value(label_or_value):
-    for label, value in METHODS:
-        if label_or_value in (label, value) or label_or_value.lower() == label.lower():
-            return value
+def server_methods(client):
+    """The methods the server offers (GET /api/v1/methods); the built-in list for a server without that route."""
+    try:
+        return client.methods()
+    except lc.LikenessError as e:
+        if e.status == 404:
+            return FALLBACK_METHODS
+        raise
+
+
+def method_choices(methods=None):
+    """(label, API value) pairs for a method picker, from the server's list."""
+    return [(m.get("title") or m["id"], m["id"]) for m in (methods or FALLBACK_METHODS)]
+
+
+def method_options(methods, method_id):
+    """The JSON names of a method's settings (what its form may fill in)."""
+    for m in methods or FALLBACK_METHODS:
+        if m["id"] == method_id:
+            return [o["name"] for o in m.get("options", [])]
+    return []
+
+
+def method_value(label_or_value, methods=None):
+    methods = methods or FALLBACK_METHODS
+    key = (label_or_value or "").strip().lower()
+    for m in methods:
+        names = [m["id"], m.get("title") or m["id"]] + list(m.get("aliases") or [])
+        if key in (n.lower() for n in names):
+            return m["id"]
     raise lc.LikenessError("Unknown method '%s'; choose one of %s" % (
-        label_or_value, ", ".join(label for label, _ in METHODS)))
+        label_or_value, ", ".join(label for label, _ in method_choices(methods))))
 
 
 def concept_token(name):
@@ -95,8 +125,8 @@ def generate_spec(prompt, negative="", count=1, seed=-1, steps=30, guidance=7.5,
 DREAMBOOTH_LORA_RANK = 8
 
 
-def personalize_spec(method, name, class_word, images, steps=0, target_prompt=""):
-    method = method_value(method)
+def personalize_spec(method, name, class_word, images, steps=0, target_prompt="", methods=None):
+    method = method_value(method, methods)
     check_concept_name(name)
     if not class_word or not class_word.strip():
         raise lc.LikenessError("Give the class word: what the subject is (e.g. 'cat', 'person', 'mug').")
@@ -104,9 +134,9 @@ def personalize_spec(method, name, class_word, images, steps=0, target_prompt=""
             "images": list(images)}
     if steps and int(steps) > 0:
         spec["steps"] = int(steps)
-    if method == "palp":
+    if "targetPrompt" in method_options(methods, method):
         if not target_prompt or not target_prompt.strip():
-            raise lc.LikenessError("PALP needs a target prompt (the prompt the concept is tuned for).")
+            raise lc.LikenessError("This method needs a target prompt (the prompt the concept is tuned for).")
         spec["options"] = {"targetPrompt": target_prompt.strip()}
     if method == "dreambooth":
         # LoRA: a full fine-tune is a whole new model, which the server's shared model cannot take on per request
@@ -191,7 +221,8 @@ def personalize(client, method, name, class_word, layer_pngs, steps=0, target_pr
                 started=None):
     if not layer_pngs:
         raise lc.LikenessError("Select at least one layer showing the subject.")
-    spec = personalize_spec(method, name, class_word, [], steps, target_prompt)  # validate before uploading
+    methods = server_methods(client)
+    spec = personalize_spec(method, name, class_word, [], steps, target_prompt, methods)  # validate before uploading
     spec["images"] = [client.upload_png(png) for png in layer_pngs]
     job = _run(client, "personalize", spec, report, started)
     return concept_from_job(client, job, name)

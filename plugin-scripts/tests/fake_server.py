@@ -28,6 +28,13 @@ class FakeState:
         self.requests = []           # (method, path, headers) of every request
         self.model = {"selected": "demo", "loaded": False}
         self.steps = 3
+        self.methods = [  # GET /api/v1/methods (None: a server without the route, 404)
+            {"id": "textual-inversion", "aliases": ["ti"], "title": "Textual Inversion",
+             "options": [{"name": "initWord"}, {"name": "vectors"}]},
+            {"id": "dreambooth", "aliases": ["db"], "title": "DreamBooth", "options": [{"name": "loraRank"}]},
+            {"id": "perfusion", "aliases": [], "title": "Perfusion", "options": [{"name": "beta"}]},
+            {"id": "palp", "aliases": [], "title": "PALP", "options": [{"name": "targetPrompt"}]},
+        ]
 
 
 def public(job):
@@ -85,6 +92,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._error(401, "UNAUTHORIZED", "missing or wrong token")
         if method == "GET" and path == "/api/v1/version":
             return self._json(200, {"version": "0.1.0", "api": "v1", "jobKinds": sorted(st.runners), "py4j": False})
+        if method == "GET" and path == "/api/v1/methods":
+            if st.methods is None:
+                return self._error(404, "NOT_FOUND", "no such route")
+            return self._json(200, {"methods": st.methods})
         if method == "GET" and path == "/api/v1/models/active":
             return self._json(200, st.model)
         if method == "GET" and path == "/api/v1/concepts":

@@ -110,6 +110,27 @@ class FlowTest(unittest.TestCase):
         self.assertEqual(uploaded.pixel(10, 8)[3], 255)
         self.assertIn("my-cat", [c["name"] for c in self.client.concepts()])
 
+    def test_methods_come_from_the_server(self):
+        self.fake.state.methods = self.fake.state.methods + [
+            {"id": "one-vector", "aliases": ["ov"], "title": "One vector", "options": [{"name": "targetPrompt"}]}]
+        methods = jobs.server_methods(self.client)
+        self.assertIn(("One vector", "one-vector"), jobs.method_choices(methods))
+        self.assertEqual(jobs.method_value("ov", methods), "one-vector")
+        with self.assertRaisesRegex(lc.LikenessError, "target prompt"):
+            jobs.personalize(self.client, "One vector", "c", "dog", [subject_png()])
+        concept = jobs.personalize(self.client, "One vector", "ov-cat", "cat", [subject_png()],
+                                   target_prompt="a sketch of {}")
+        spec = list(self.fake.state.specs.values())[-1]
+        self.assertEqual((spec["method"], spec["options"]), ("one-vector", {"targetPrompt": "a sketch of {}"}))
+        self.assertEqual(concept["name"], "ov-cat")
+        self.fake.state.methods = [m for m in self.fake.state.methods if m["id"] != "perfusion"]
+        with self.assertRaisesRegex(lc.LikenessError, "Unknown method"):
+            jobs.personalize(self.client, "Perfusion", "c", "dog", [subject_png()])
+
+    def test_an_older_server_without_the_methods_route_gets_the_built_in_list(self):
+        self.fake.state.methods = None
+        self.assertEqual(jobs.method_choices(jobs.server_methods(self.client)), jobs.METHODS)
+
     def test_personalize_needs_layers(self):
         with self.assertRaisesRegex(lc.LikenessError, "at least one layer"):
             jobs.personalize(self.client, "dreambooth", "c", "dog", [])

@@ -17,26 +17,29 @@ def _buttons(dialog):
     return box
 
 
-def personalize_dialog(parent, layer_names):
-    """{"method", "name", "class_word", "target_prompt", "steps"} or None when cancelled."""
+def personalize_dialog(parent, layer_names, methods=None):
+    """{"method", "name", "class_word", "target_prompt", "steps"} or None when cancelled; the method list and which
+    methods take a target prompt come from the server (GET /api/v1/methods), else the built-in list."""
     W = QtWidgets
     d = W.QDialog(parent)
     d.setWindowTitle("Likeness: Personalize")
     form = W.QFormLayout(d)
     form.addRow(W.QLabel("Reference layers: " + (", ".join(layer_names) or "(none selected)")))
     method = W.QComboBox()
-    for label, value in jobs.METHODS:
+    for label, value in jobs.method_choices(methods):
         method.addItem(label, value)
     name = W.QLineEdit("my-subject")
     class_word = W.QLineEdit()
     class_word.setPlaceholderText("what the subject is: cat, person, mug...")
     target = W.QLineEdit()
-    target.setPlaceholderText("PALP only: the prompt to tune for")
+    target.setPlaceholderText("PALP: the prompt to tune for")
     steps = W.QSpinBox()
     steps.setRange(0, 100000)
     steps.setSpecialValueText("method default")
-    method.currentIndexChanged.connect(lambda _i: target.setEnabled(method.currentData() == "palp"))
-    target.setEnabled(False)
+    def takes_target(_i=None):
+        target.setEnabled("targetPrompt" in jobs.method_options(methods, method.currentData()))
+    method.currentIndexChanged.connect(takes_target)
+    takes_target()
     form.addRow("Method", method)
     form.addRow("Concept name", name)
     form.addRow("Class word", class_word)

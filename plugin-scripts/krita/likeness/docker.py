@@ -145,12 +145,12 @@ class LikenessDocker(DockWidget):
         from likeness_tasks import BackgroundTask
 
         def flow(c, report=None, started=None):
-            return c.check(), c.concepts()
+            return c.check(), c.concepts(), jobs.server_methods(c)
         self._concept_task = BackgroundTask(flow, client).start()
         self._timer.start()
 
     def _concepts_loaded(self, value):
-        line, concepts = value
+        line, concepts, self._methods = value
         self.status.setText(line)
         keep = self.concept_name()
         self.concept.clear()
@@ -224,7 +224,7 @@ class LikenessDocker(DockWidget):
             self.message.setText("Open a document and select the layers that show the subject.")
             return
         nodes = kl.selected_layers(doc)
-        values = dialogs.personalize_dialog(self, [n.name() for n in nodes])
+        values = dialogs.personalize_dialog(self, [n.name() for n in nodes], getattr(self, "_methods", None))
         if values:
             self._start(lambda: ops.personalize(doc, nodes, **values))
 

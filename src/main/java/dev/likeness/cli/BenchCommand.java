@@ -1,12 +1,16 @@
 package dev.likeness.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.likeness.methods.LoopSettings;
+import dev.likeness.methods.MethodRegistry;
+import dev.likeness.methods.MethodSettings;
 import dev.likeness.methods.PersonalizeRequest;
 import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.palp.Palp;
 import dev.likeness.methods.dreambooth.DreamBooth;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
-import dev.likeness.train.LrSchedule;
 import dev.likeness.train.ReferenceImage;
 import dev.likeness.train.TrainingLoop;
 import dev.likeness.train.TrainingMethod;
@@ -28,16 +32,16 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = "Benchmarks that print JSON.", subcommands = {BenchCommand.Train.class, ServerBench.class, UnetBench.class})
 final class BenchCommand {
     /**
-     * The named set-ups {@code bench train --method} accepts: a Personalizer method and its options. Any other
-     * method Personalizer knows runs with its defaults and the --option values, so a new method benchmarks as soon
-     * as it is registered there; a preset only names a common variant.
+     * The named set-ups {@code bench train --method} accepts: a registered method and its settings. Any other
+     * method of the {@link MethodRegistry} runs with its defaults and the --option values, so a new method
+     * benchmarks as soon as it is registered; a preset only names a common variant.
      */
     static final Map<String, Preset> PRESETS = Map.of(
             "ti", new Preset("textual-inversion", Map.of()),
             "dreambooth", new Preset("dreambooth", Map.of()),
-            "dreambooth-lora", new Preset("dreambooth", Map.of("lora-rank", "4")));
+            "dreambooth-lora", new Preset("dreambooth", Map.of("loraRank", 4)));
 
-    record Preset(String method, Map<String, String> options) {}
+    record Preset(String method, Map<String, Object> options) {}
 
     @Command(name = "train", description = "Times training steps of one method (one method per process, so the "
             + "peak memory is that method's): median ms/step after warm-up and peak resident memory, as JSON.")
@@ -68,29 +72,30 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Preset preset = PRESETS.containsKey(method) ? PRESETS.get(method)
-                    : new Preset(Personalizer.methodName(method), Map.of());
-            Map<String, String> extra = new LinkedHashMap<>(preset.options());
+                    : new Preset(MethodRegistry.standard().find(method).id(), Map.of());
+            ObjectNode given = Json.MAPPER.valueToTree(preset.options());
             if (preset.method().equals(DreamBooth.METHOD)) { // class images are set-up, not steps: keep them cheap
-                extra.put("class-images", "4");
-                extra.put("class-steps", "2");
+                given.put("classImages", 4);
+                given.put("classSteps", 2);
+            }
+            if (preset.method().equals(Palp.METHOD)) {
+                given.put("targetPrompt", "a sketch of {} in paris");
             }
             for (String o : options) {
                 int eq = o.indexOf('=');
                 if (eq < 1) {
                     throw new IllegalArgumentException("--option takes KEY=VALUE, got '" + o + "'");
                 }
-                extra.put(o.substring(0, eq), o.substring(eq + 1));
+                given.set(MethodSettings.jsonName(o.substring(0, eq)), MethodSettings.cliValue(o.substring(eq + 1)));
             }
             Path classDir = Files.createTempDirectory("likeness-bench-class");
-            if (preset.method().equals(DreamBooth.METHOD)) {
-                extra.putIfAbsent("class-dir", classDir.toString());
-            }
-            Personalizer.Defaults d = Personalizer.defaults(preset.method(), extra);
             int total = warmup + steps;
-            TrainingOptions opts = new TrainingOptions(total, batch, 1, LrSchedule.constant(d.lr(), total),
-                    d.weightDecay(), d.maxGradNorm(), 0, 0);
-            PersonalizeRequest req = new PersonalizeRequest(preset.method(), "bench", List.of(), null, "dog", opts,
-                    extra);
+            // one forward/backward per timed step: the bench measures passes, not the method's accumulation
+            PersonalizeRequest req = MethodRegistry.standard().request(preset.method(), "bench", List.of(), List.of(),
+                    null, "dog", new LoopSettings(total, null, batch, 1, null, null, null, null, 0), 0, 0, given,
+                    classDir);
+            TrainingOptions opts = req.options();
+            Map<String, Object> extra = Json.MAPPER.convertValue(req.settings(), Map.class);
             try (SdModel sd = model.load()) {
                 int size = sd.unet().config().sampleSize() * sd.vaeScale();
                 List<ReferenceImage> refs = new ArrayList<>();
@@ -121,7 +126,7 @@ final class BenchCommand {
             return 0;
         }
 
-        private Map<String, Object> report(SdModel sd, Preset preset, Map<String, String> extra, TrainingMethod tm,
+        private Map<String, Object> report(SdModel sd, Preset preset, Map<String, Object> extra, TrainingMethod tm,
                 double setupMs, double[] ms) {
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
@@ -130,8 +135,7 @@ final class BenchCommand {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("method", method);
             out.put("personalizerMethod", preset.method());
-            out.put("options", extra.entrySet().stream().filter(e -> !e.getKey().equals("class-dir"))
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+            out.put("options", extra);
             out.put("model", sd.info().name());
             out.put("modelPath", sd.info().path());
             out.put("family", sd.info().family());

@@ -1,20 +1,21 @@
 package dev.likeness.cli;
 
 import dev.likeness.concepts.ConceptLibrary;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.likeness.methods.LoopSettings;
+import dev.likeness.methods.MethodRegistry;
+import dev.likeness.methods.MethodSettings;
 import dev.likeness.methods.PersonalizeRequest;
 import dev.likeness.methods.Personalizer;
+import dev.likeness.util.Json;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.SdModel;
-import dev.likeness.train.LrSchedule;
-import dev.likeness.train.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -54,26 +55,30 @@ final class TrainCommand implements Callable<Integer> {
             + "Perfusion 0.03 for o*_V with 1/5 of it for the word embedding)")
     Double lr;
 
-    @Option(names = "--lr-schedule", defaultValue = "constant", description = "constant, constant_with_warmup or cosine")
+    @Option(names = "--lr-schedule", description = "constant (default), constant_with_warmup or cosine")
     String lrSchedule;
 
-    @Option(names = "--warmup", defaultValue = "0", description = "Warm-up steps of the learning rate")
-    int warmup;
+    @Option(names = "--warmup", description = "Warm-up steps of the learning rate (default 0)")
+    Integer warmup;
 
-    @Option(names = "--batch", defaultValue = "1", description = "Examples per step (default: ${DEFAULT-VALUE})")
-    int batch;
+    @Option(names = "--batch", description = "Examples per forward pass (default: the method's; TI 1, Perfusion 4, PALP 4)")
+    Integer batch;
 
-    @Option(names = "--grad-accum", description = "Batches per optimizer step (default: TI 4, DreamBooth 1)")
+    @Option(names = "--grad-accum", description = "Batches per optimizer step (default: TI 4, DreamBooth 1, Perfusion 4, PALP 8)")
     Integer gradAccum;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the training randomness")
     long seed;
 
-    @Option(names = "--vectors", defaultValue = "1", description = "TI: vectors per token")
-    int vectors;
+    @Option(names = "--vectors", description = "TI: vectors per token (default 1)")
+    Integer vectors;
 
-    @Option(names = "--templates", defaultValue = "object", description = "TI: object or style caption templates")
+    @Option(names = "--templates", description = "TI, Perfusion: object or style caption templates (default object)")
     String templates;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "Any setting of the method by its JSON name "
+            + "(as the API's options and GET /api/v1/methods list them), e.g. classImagesPerImage=100")
+    List<String> settings = new ArrayList<>();
 
     @Option(names = "--prompt", description = "PALP: the target prompt to personalize for, with the token or {} in it")
     String targetPrompt;
@@ -121,8 +126,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-text-encoder", description = "DreamBooth (full): also fine-tune the text encoder")
     boolean trainTextEncoder;
 
-    @Option(names = "--checkpoint-every", defaultValue = "100", description = "Steps between checkpoints")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default 100)")
+    Integer checkpointEvery;
 
     @Option(names = "--resume", description = "Continue an interrupted run of the same settings from its checkpoint")
     boolean resume;
@@ -137,27 +142,17 @@ final class TrainCommand implements Callable<Integer> {
         if (Files.exists(target)) {
             throw new IOException("concept already exists: " + target);
         }
-        String m = Personalizer.methodName(method);
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put("vectors", Integer.toString(vectors));
-        extra.put("templates", templates);
-        if (initWord != null) {
-            extra.put("init-word", initWord);
-        }
-        if (masks != null) {
-            extra.put("masks", String.join(java.io.File.pathSeparator, masks.stream().map(Path::toString).toList()));
-        }
-        if (targetPrompt != null) {
-            extra.put("target-prompt", targetPrompt);
-        }
-        if (composition) {
-            extra.put("composition", "true");
-        }
+        ObjectNode given = Json.MAPPER.createObjectNode();
+        put(given, "initWord", initWord);
+        put(given, "vectors", vectors);
+        put(given, "templates", templates);
+        put(given, "targetPrompt", targetPrompt);
+        put(given, "composition", composition ? true : null);
         List<Path> imageFiles = expand(images);
         if (secondSubject != null || secondImages != null || secondPrompt != null) {
-            if (!m.equals("palp") || secondSubject == null || secondImages == null) {
-                throw new IllegalArgumentException("a second subject is for --method palp and needs both "
-                        + "--second-subject TOKEN=CLASS and --second-images");
+            if (secondSubject == null || secondImages == null) {
+                throw new IllegalArgumentException("a second subject (PALP) needs both --second-subject TOKEN=CLASS "
+                        + "and --second-images");
             }
             String[] tc = secondSubject.split("=", 2);
             if (tc.length != 2 || tc[0].isBlank() || tc[1].isBlank()) {
@@ -166,29 +161,29 @@ final class TrainCommand implements Callable<Integer> {
             List<Path> second = expand(secondImages);
             imageFiles = new ArrayList<>(imageFiles);
             imageFiles.addAll(second);
-            extra.put("second-token", tc[0].strip());
-            extra.put("second-class", tc[1].strip());
-            extra.put("second-images", Integer.toString(second.size()));
-            put(extra, "second-prompt", secondPrompt);
+            put(given, "secondToken", tc[0].strip());
+            put(given, "secondClass", tc[1].strip());
+            put(given, "secondImages", second.size());
+            put(given, "secondPrompt", secondPrompt);
         }
-        put(extra, "lora-rank", loraRank);
-        put(extra, "lora-alpha", loraAlpha);
-        put(extra, "prior-weight", priorWeight);
-        put(extra, "class-images", classImages);
-        put(extra, "class-steps", classSteps);
-        put(extra, "class-dir", classDir == null ? null : classDir.toAbsolutePath());
-        if (trainTextEncoder) {
-            extra.put("train-text-encoder", "true");
+        put(given, "loraRank", loraRank);
+        put(given, "loraAlpha", loraAlpha);
+        put(given, "priorWeight", priorWeight);
+        put(given, "classImages", classImages);
+        put(given, "classSteps", classSteps);
+        put(given, "trainTextEncoder", trainTextEncoder ? true : null);
+        for (String o : settings) {
+            int eq = o.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("--option takes KEY=VALUE, got '" + o + "'");
+            }
+            given.set(MethodSettings.jsonName(o.substring(0, eq)), MethodSettings.cliValue(o.substring(eq + 1)));
         }
-        Personalizer.Defaults defaults = Personalizer.defaults(m, extra);
-        int n = steps != null ? steps : defaults.steps();
-        double rate = lr != null ? lr : defaults.lr();
-        int accum = gradAccum != null ? gradAccum : m.equals("textual-inversion") ? 4 : 1;
-        TrainingOptions options = new TrainingOptions(n, batch, accum,
-                new LrSchedule(lrSchedule.toLowerCase(Locale.ROOT), rate, warmup, n), defaults.weightDecay(),
-                defaults.maxGradNorm(), checkpointEvery, seed);
         String cls = classWord != null ? classWord : initWord;
-        PersonalizeRequest req = new PersonalizeRequest(m, name, imageFiles, token, cls, options, extra);
+        LoopSettings loop = new LoopSettings(steps, lr, batch, gradAccum, lrSchedule, warmup, null, null,
+                checkpointEvery);
+        PersonalizeRequest req = MethodRegistry.standard().request(method, name, imageFiles, masks, token, cls, loop,
+                seed, 100, given, classDir == null ? null : classDir.toAbsolutePath());
         Path work = target.toAbsolutePath().resolveSibling("." + name + ".training");
         try (SdModel sd = model.load()) {
             ProgressBar bar = new ProgressBar(System.err);
@@ -201,9 +196,9 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void put(Map<String, String> extra, String key, Object value) {
+    private static void put(ObjectNode settings, String key, Object value) {
         if (value != null) {
-            extra.put(key, value.toString());
+            settings.set(key, Json.MAPPER.valueToTree(value));
         }
     }
 

@@ -3,27 +3,29 @@ package dev.likeness.methods;
 import dev.likeness.train.TrainingOptions;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One personalization run, as the CLI and the server describe it.
+ * One personalization run, as the CLI and the server describe it; built by {@link MethodRegistry#request}.
  *
- * @param method    textual-inversion (ti), dreambooth, ...
+ * @param method    the method's id (textual-inversion, dreambooth, ...)
  * @param name      the concept's name
  * @param images    reference images (PNG with alpha gives a subject mask)
+ * @param masks     subject mask images, one per image (CLI only; empty: the images' alpha)
  * @param token     placeholder token; null for the method's default
  * @param classWord the subject's class ("cat"); Textual Inversion starts its vectors from it
  * @param options   loop settings (steps, lr, batch, seed, ...)
- * @param extra     method-specific settings by name (vectors, templates, lora-rank, ...)
+ * @param settings  the method's typed settings record
+ * @param classDir  DreamBooth's class image cache (null: the user cache)
  */
-public record PersonalizeRequest(String method, String name, List<Path> images, String token, String classWord,
-        TrainingOptions options, Map<String, String> extra) {
+public record PersonalizeRequest(String method, String name, List<Path> images, List<Path> masks, String token,
+        String classWord, TrainingOptions options, Record settings, Path classDir) {
     public PersonalizeRequest {
         images = List.copyOf(images);
-        extra = Map.copyOf(extra);
+        masks = masks == null ? List.of() : List.copyOf(masks);
     }
 
-    public String extra(String key, String dflt) {
-        return extra.getOrDefault(key, dflt);
+    /** The same run with other images (the bench and tests hand images over directly). */
+    public PersonalizeRequest withImages(List<Path> files) {
+        return new PersonalizeRequest(method, name, files, masks, token, classWord, options, settings, classDir);
     }
 }

@@ -60,6 +60,20 @@ public final class DiffusionObjective {
         return weighted.div(m.sum().maximum(1e-8f));
     }
 
+    /**
+     * Weight a subject mask keeps for the background: a tenth, as Perfusion's reference does, so the subject is what
+     * is learned while the background still anchors the image statistics.
+     */
+    public static final float MASK_FLOOR = 0.1f;
+
+    /**
+     * The loss the methods train with: the plain {@link #mse} when no image of the batch has a subject mask (null),
+     * else {@link #maskedMse} with the mask floored at {@link #MASK_FLOOR}.
+     */
+    public static NDArray subjectLoss(NDArray prediction, NDArray target, NDArray mask) {
+        return mask == null ? mse(prediction, target) : maskedMse(prediction, target, mask.maximum(MASK_FLOOR));
+    }
+
     /** One full loss evaluation: noise, predict, compare. */
     public NDArray loss(NDArray x0, NDArray noise, long[] timesteps, NDArray context) {
         NDArray pred = predict(noisy(x0, noise, timesteps), timesteps, context);

@@ -126,7 +126,7 @@ class DreamBoothCliTest {
         assertEquals(0, r.code(), r.err());
         JsonNode j = Json.MAPPER.readTree(r.out());
         assertEquals("dreambooth-lora", j.get("method").asText());
-        assertEquals("4", j.get("options").get("lora-rank").asText());
+        assertEquals(4, j.get("options").get("loraRank").asInt());
         assertTrue(j.get("msPerStepMedian").asDouble() > 0);
         assertTrue(j.get("peakRssMb").asLong() > 0);
         assertEquals(3, j.get("timedSteps").asInt());

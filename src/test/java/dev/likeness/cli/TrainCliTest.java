@@ -33,17 +33,37 @@ class TrainCliTest {
                 "--images", pet.toString(), "--out", concept.toString(), "--class", "dog",
                 "--second-subject", "<art>=painting", "--second-images", art.toString());
         assertNotEquals(0, wrongMethod.code());
-        assertTrue(wrongMethod.err().contains("--method palp"), wrongMethod.err());
+        assertTrue(wrongMethod.err().contains("unknown option 'secondToken' for textual-inversion"), wrongMethod.err());
         CliTest.Result train = CliTest.run("train", "--method", "palp", "--model", Golden.model("sd1").toString(),
                 "--images", pet.toString(), "--out", concept.toString(), "--class", "dog", "--token", "<pet>",
                 "--second-subject", "<art>=painting", "--second-images", art.toString(), "--second-prompt",
                 "an oil painting of {}", "--prompt", "an oil painting of <pet> inspired by <art>", "--steps", "2",
-                "--lora-rank", "4");
+                "--lora-rank", "4", "--batch", "1", "--grad-accum", "2");
         assertEquals(0, train.code(), train.err());
         JsonNode manifest = Json.MAPPER.readTree(CliTest.run("concepts", "show", concept.toString()).out());
         assertEquals("<art>", manifest.get("details").get("subjects").get(1).get("token").asText());
         assertEquals("an oil painting of {}", manifest.get("details").get("subjects").get(1).get("prompt").asText());
         assertEquals(1, Files.list(concept.resolve("references")).count(), "references: the main subject's only");
+    }
+
+    /** Every setting of a method's record is an --option; a typo is a one-line error naming the known ones. */
+    @Test
+    void unknownOptionsAreErrorsNamingTheKnownOnes() throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("imgs"));
+        ImageIO.write(TestImages.subject(64, 0), "png", images.resolve("a.png").toFile());
+        CliTest.Result typo = CliTest.run("train", "--method", "dreambooth", "--model", Golden.model("sd1").toString(),
+                "--images", images.toString(), "--out", tmp.resolve("c/x").toString(), "--class", "dog", "--option",
+                "classImagesPerImg=3");
+        assertNotEquals(0, typo.code());
+        System.out.println("CLI: " + typo.err().strip());
+        assertTrue(typo.err().contains("unknown option 'classImagesPerImg' for dreambooth; known: loraRank, "
+                + "loraAlpha, priorWeight, classImages, classImagesPerImage"), typo.err());
+        assertEquals(1, typo.err().strip().lines().count(), typo.err());
+        CliTest.Result type = CliTest.run("train", "--method", "ti", "--model", Golden.model("sd1").toString(),
+                "--images", images.toString(), "--out", tmp.resolve("c/y").toString(), "--class", "dog", "--option",
+                "vectors=many");
+        assertNotEquals(0, type.code());
+        assertTrue(type.err().contains("vectors"), type.err());
     }
 
     @Test

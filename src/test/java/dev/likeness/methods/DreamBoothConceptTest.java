@@ -51,9 +51,8 @@ class DreamBoothConceptTest {
 
     private PersonalizeRequest request(int loraRank, int steps) {
         TrainingOptions options = DreamBoothFixtures.options(steps, loraRank == 0 ? 1e-3 : 1e-2, 0);
-        Map<String, String> extra = new LinkedHashMap<>(
-                DreamBoothFixtures.request("rex", loraRank, options, tmp.resolve("class")).extra());
-        return new PersonalizeRequest("dreambooth", "rex", images, "<rex>", "dog", options, extra);
+        return Requests.of("dreambooth", "rex", images, "<rex>", "dog", options,
+                Map.of("loraRank", loraRank, "classImages", 4, "classSteps", 3), tmp.resolve("class"));
     }
 
     private static StableDiffusion withConcepts(SdModel model) {

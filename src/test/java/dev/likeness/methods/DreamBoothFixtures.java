@@ -23,14 +23,16 @@ final class DreamBoothFixtures {
 
     /** @param loraRank 0 for a full fine-tune */
     static PersonalizeRequest request(String name, int loraRank, TrainingOptions options, Path classDir) {
-        Map<String, String> extra = new LinkedHashMap<>();
-        if (loraRank > 0) {
-            extra.put("lora-rank", Integer.toString(loraRank));
-        }
-        extra.put("class-images", "4");
-        extra.put("class-steps", "3");
-        extra.put("class-dir", classDir.toString());
-        return new PersonalizeRequest("dreambooth", name, List.of(), null, "dog", options, extra);
+        return request(name, loraRank, options, classDir, Map.of());
+    }
+
+    static PersonalizeRequest request(String name, int loraRank, TrainingOptions options, Path classDir,
+            Map<String, Object> more) {
+        Map<String, Object> settings = new LinkedHashMap<>(more);
+        settings.put("loraRank", loraRank);
+        settings.put("classImages", 4);
+        settings.put("classSteps", 3);
+        return Requests.of("dreambooth", name, List.of(), null, "dog", options, settings, classDir);
     }
 
     static DreamBooth create(SdModel model, PersonalizeRequest req) throws IOException {

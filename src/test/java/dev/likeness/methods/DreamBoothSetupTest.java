@@ -55,28 +55,32 @@ class DreamBoothSetupTest {
     @Test
     void tokenIsTheIdentifierOrThePromptAlias() throws Exception {
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
-            PersonalizeRequest plain = new PersonalizeRequest("dreambooth", "rex", List.of(), "sks", "dog",
-                    DreamBoothFixtures.options(1, 1e-4, 0), Map.of("lora-rank", "4"));
-            DreamBoothConfig a = DreamBoothSetup.config(model, plain);
+            PersonalizeRequest plain = Requests.of("dreambooth", "rex", List.of(), "sks", "dog",
+                    DreamBoothFixtures.options(1, 1e-4, 0), Map.of("loraRank", 4), null);
+            DreamBoothConfig a = DreamBoothSetup.config(model, plain, 3);
             assertEquals("sks", a.identifier());
             assertEquals("<rex>", a.alias());
-            assertEquals("a sks dog", a.instancePrompt());
-            assertEquals("a photo of a dog", a.classPrompt());
-            assertEquals(DreamBoothConfig.DEFAULT_CLASS_IMAGES, a.classImages());
+            assertEquals("a photo of sks dog", a.instancePrompt(), "diffusers' instance prompt");
+            assertEquals("a photo of dog", a.classPrompt(), "diffusers' class prompt");
+            assertEquals(3 * DreamBoothConfig.CLASS_IMAGES_PER_IMAGE, a.classImages(), "scales with the images");
+            assertEquals(1000, DreamBoothSetup.config(model, plain, 5).classImages(), "5 images: the paper's ~1000");
+            PersonalizeRequest fixed = Requests.of("dreambooth", "rex", List.of(), "sks", "dog",
+                    DreamBoothFixtures.options(1, 1e-4, 0), Map.of("classImages", 150), null);
+            assertEquals(150, DreamBoothSetup.config(model, fixed, 5).classImages(), "a given count is kept");
             assertEquals(1f, a.priorWeight());
             assertEquals(4f, a.loraAlpha());
 
-            PersonalizeRequest placeholder = new PersonalizeRequest("dreambooth", "rex", List.of(), "<my-rex>", "dog",
-                    DreamBoothFixtures.options(1, 1e-4, 0), Map.of());
-            DreamBoothConfig b = DreamBoothSetup.config(model, placeholder);
+            PersonalizeRequest placeholder = Requests.of("dreambooth", "rex", List.of(), "<my-rex>", "dog",
+                    DreamBoothFixtures.options(1, 1e-4, 0), Map.of(), null);
+            DreamBoothConfig b = DreamBoothSetup.config(model, placeholder, 1);
             assertEquals("<my-rex>", b.alias());
             assertEquals(RareIdentifier.choose(model.tokenizer(), 7), b.identifier(), "chosen from the seed");
             assertFalse(b.lora());
 
-            PersonalizeRequest noClass = new PersonalizeRequest("dreambooth", "rex", List.of(), null, null,
-                    DreamBoothFixtures.options(1, 1e-4, 0), Map.of());
+            PersonalizeRequest noClass = Requests.of("dreambooth", "rex", List.of(), null, null,
+                    DreamBoothFixtures.options(1, 1e-4, 0), Map.of(), null);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> DreamBoothSetup.config(model, noClass));
+                    () -> DreamBoothSetup.config(model, noClass, 1));
             assertTrue(e.getMessage().contains("--class"), e.getMessage());
         }
     }

@@ -127,10 +127,8 @@ class DreamBoothTest {
     @Test
     void fullFineTuneCanTrainTheTextEncoderToo() throws Exception {
         TrainingOptions options = DreamBoothFixtures.options(5, 1e-3, 0);
-        PersonalizeRequest base = DreamBoothFixtures.request("dog", 0, options, tmp.resolve("class"));
-        Map<String, String> extra = new LinkedHashMap<>(base.extra());
-        extra.put("train-text-encoder", "true");
-        PersonalizeRequest req = new PersonalizeRequest("dreambooth", "dog", List.of(), null, "dog", options, extra);
+        PersonalizeRequest req = DreamBoothFixtures.request("dog", 0, options, tmp.resolve("class"),
+                Map.of("trainTextEncoder", true));
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
             String name = "text_model.encoder.layers.0.self_attn.q_proj.weight";
             NDArray param = model.parameters().textEncoder().get(name);
@@ -142,8 +140,8 @@ class DreamBoothTest {
             }
             assertArrayEquals(before, param.toByteArray(), "and was restored afterwards");
         }
-        PersonalizeRequest lora = new PersonalizeRequest("dreambooth", "dog", List.of(), null, "dog", options,
-                Map.of("lora-rank", "4", "train-text-encoder", "true"));
+        PersonalizeRequest lora = DreamBoothFixtures.request("dog", 4, options, tmp.resolve("class"),
+                Map.of("trainTextEncoder", true));
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
             assertThrows(IllegalArgumentException.class, () -> DreamBoothFixtures.create(model, lora));
         }

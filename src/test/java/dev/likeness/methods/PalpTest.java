@@ -132,6 +132,77 @@ class PalpTest {
         }
     }
 
+    /**
+     * λ weighs two terms of the same reduction: the gradient of the prompt-aligned term (λ = 1) is of the order of
+     * L_P's, not the number of latent elements times it. Both runs draw the same batch (same seed, same initial
+     * LoRA); λ = 0 gives ∇L_P, λ = 1 gives ∇L_P + ∇term. A sum-reduced term (927afa0) gives a ratio of ~1,000 here
+     * (16×16×4 latent elements at 64 px) and ~16,000 at 512 px.
+     */
+    @Test
+    void promptAlignedTermAndPersonalizationLossHaveComparableGradients() throws Exception {
+        Map<String, float[]> withTerm = stepGradients(1.0);
+        Map<String, float[]> plain = stepGradients(0.0);
+        double lp = 0;
+        double term = 0;
+        for (String k : plain.keySet()) {
+            float[] a = plain.get(k);
+            float[] b = withTerm.get(k);
+            for (int i = 0; i < a.length; i++) {
+                lp += (double) a[i] * a[i];
+                term += (double) (b[i] - a[i]) * (b[i] - a[i]);
+            }
+        }
+        double ratio = Math.sqrt(term) / Math.sqrt(lp);
+        System.out.printf("PALP gradient norms on sd1-tiny (64 px, 1,024 latent elements): |grad L_P| %.4e, "
+                + "|grad term| (lambda 1) %.4e, ratio %.3f%n", Math.sqrt(lp), Math.sqrt(term), ratio);
+        assertTrue(ratio > 0.02 && ratio < 20, "the term's gradient is " + ratio + "x L_P's; both are per-element means");
+    }
+
+    private static Map<String, float[]> stepGradients(double weight) throws Exception {
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null);
+                Palp palp = new Palp(model, config("<p-g>", weight), images(), 5);
+                NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> params = palp.trainables();
+            Engine.getInstance().setRandomSeed(4);
+            GradMode.off(() -> params.forEach((k, v) -> {
+                if (k.endsWith("lora_B.weight")) {
+                    v.addi(m.randomNormal(v.getShape()).mul(0.05f));
+                }
+            }));
+            Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+            try (NDScope scope = new NDScope()) {
+                params.values().forEach(p -> p.setRequiresGradient(true));
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(palp.loss(new TorchGenerator(9), 2));
+                }
+                params.forEach((k, p) -> grads.put(k, p.getGradient().toFloatArray()));
+                params.values().forEach(p -> p.setRequiresGradient(false));
+            }
+            return grads;
+        }
+    }
+
+    /** PALP's L_P weights by a cut-out's alpha like TI and Perfusion; opaque pixels give the plain loss. */
+    @Test
+    void alphaIsTheSubjectMaskOfThePersonalizationLoss() throws Exception {
+        java.awt.image.BufferedImage cutOut = TestImages.subject(64, 0);
+        double masked = personalizationLoss(cutOut, "<pa-a>");
+        double plain = personalizationLoss(TestImages.onBlack(cutOut), "<pa-b>");
+        double allOnes = personalizationLoss(TestImages.opaqueWithAlpha(cutOut), "<pa-c>");
+        System.out.printf("PALP L_P, same pixels: opaque %.6f, alpha 255 everywhere %.6f, cut-out %.6f%n", plain,
+                allOnes, masked);
+        assertEquals(plain, allOnes, 1e-6 * plain, "an all-ones mask is the plain loss");
+        assertTrue(Math.abs(masked - plain) > 1e-3 * plain, "the cut-out's alpha weights L_P");
+    }
+
+    private static double personalizationLoss(java.awt.image.BufferedImage image, String token) throws Exception {
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null);
+                dev.likeness.methods.palp.TiLora branch = new dev.likeness.methods.palp.TiLora(model,
+                        config(token, 1), List.of(List.of(ReferenceImage.of(image, 64))), 3)) {
+            return branch.evalLoss(99, 4);
+        }
+    }
+
     /** Σ r·x̂₀ (accumulated in float64) with {@code members} moved by h·dir, then restored exactly. */
     private static double shifted(Palp palp, Map<String, NDArray> members, Map<String, NDArray> dir, double h,
             NDArray direction) {

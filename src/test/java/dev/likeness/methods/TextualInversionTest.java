@@ -69,6 +69,31 @@ class TextualInversionTest {
         }
     }
 
+    /**
+     * A cut-out layer's alpha is its subject mask: the same pixels give the plain loss when opaque and the
+     * mask-weighted loss (background floored at 0.1) with transparency; an alpha of 255 everywhere is the plain loss.
+     * On 927afa0 the cut-out's loss equalled the opaque one bit for bit (alpha ignored).
+     */
+    @Test
+    void alphaIsTheSubjectMask() throws Exception {
+        java.awt.image.BufferedImage cutOut = TestImages.subject(64, 0);
+        double masked = evalLoss(cutOut, "<al-a>");
+        double plain = evalLoss(TestImages.onBlack(cutOut), "<al-b>");
+        double allOnes = evalLoss(TestImages.opaqueWithAlpha(cutOut), "<al-c>");
+        System.out.printf("TI eval loss, same pixels: opaque %.6f, alpha 255 everywhere %.6f, cut-out (alpha mask) "
+                + "%.6f%n", plain, allOnes, masked);
+        assertEquals(plain, allOnes, 1e-6 * plain, "an all-ones mask is the plain loss");
+        assertTrue(Math.abs(masked - plain) > 1e-3 * plain, "the cut-out's alpha weights the loss");
+    }
+
+    private static double evalLoss(java.awt.image.BufferedImage image, String token) throws Exception {
+        try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null);
+                TextualInversion ti = new TextualInversion(model, new TextualInversionConfig(token, "dog", 1, "object",
+                        true), List.of(ReferenceImage.of(image, 64)))) {
+            return ti.evalLoss(99, 4);
+        }
+    }
+
     @Test
     void resumedRunEqualsUninterruptedRun() throws Exception {
         List<Float> full;

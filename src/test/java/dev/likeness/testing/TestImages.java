@@ -19,4 +19,22 @@ public final class TestImages {
         g.dispose();
         return img;
     }
+
+    /** The image composited on black, opaque (TYPE_INT_RGB: no alpha channel, so no subject mask). */
+    public static BufferedImage onBlack(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(img, 0, 0, null);
+        g.dispose();
+        return out;
+    }
+
+    /** The image composited on black, with an alpha channel that is 255 everywhere (an all-ones subject mask). */
+    public static BufferedImage opaqueWithAlpha(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(onBlack(img), 0, 0, null);
+        g.dispose();
+        return out;
+    }
 }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * @param identifier       the rare word bound to the subject ("sks")
  * @param classWord        the subject's class noun ("dog")
  * @param alias            the placeholder prompts use for the concept ({@code <my-dog>} → "sks dog")
- * @param instancePrompt   the caption of every reference image, e.g. "a sks dog"
- * @param classPrompt      the caption of the class images, e.g. "a photo of a dog"
+ * @param instancePrompt   the caption of every reference image, e.g. "a photo of sks dog"
+ * @param classPrompt      the caption of the class images, e.g. "a photo of dog"
  * @param priorWeight      λ of the class term; 0 turns prior preservation off
  * @param classImages      how many class images to generate and train on (0: no prior preservation)
  * @param classSteps       denoising steps per class image
@@ -22,7 +22,11 @@ import java.nio.file.Path;
 public record DreamBoothConfig(String identifier, String classWord, String alias, String instancePrompt,
         String classPrompt, float priorWeight, int classImages, int classSteps, Path classDir, int loraRank,
         float loraAlpha, boolean trainTextEncoder, boolean flips) {
-    public static final int DEFAULT_CLASS_IMAGES = 200;
+    /** Class images per instance image: 5 images get the paper's ~1,000. */
+    public static final int CLASS_IMAGES_PER_IMAGE = 200;
+    /** diffusers' README pair ("a photo of sks dog" / "a photo of dog"); the paper writes "a [V] dog" / "a dog". */
+    public static final String INSTANCE_PROMPT = "a photo of {identifier} {class}";
+    public static final String CLASS_PROMPT = "a photo of {class}";
 
     public DreamBoothConfig {
         if (classWord == null || classWord.isBlank()) {

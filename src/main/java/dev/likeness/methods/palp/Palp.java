@@ -87,9 +87,17 @@ public final class Palp implements TrainingMethod {
     @Override
     public NDArray loss(TorchGenerator rng, int batchSize) {
         Parts p = parts(rng, batchSize);
-        NDArray term = p.cleanEstimate().mul(p.direction()).sum()
-                .div(p.cleanEstimate().getManager().create((float) batchSize).toType(p.direction().getDataType(), false));
-        return p.personalizationLoss().add(Ops.scale(term, (float) config.weight()));
+        return p.personalizationLoss().add(Ops.scale(promptAlignedTerm(p), (float) config.weight()));
+    }
+
+    /**
+     * The prompt-aligned term with the same reduction as L_P: the mean over every latent element of r·x̂₀, so both
+     * terms give each element the same weight (the paper writes both as squared norms) and λ ({@link
+     * PalpConfig#weight()}) is their ratio at any resolution. A sum would outweigh L_P by the number of latent
+     * elements per image (16,384 at 512 px).
+     */
+    public static NDArray promptAlignedTerm(Parts p) {
+        return p.cleanEstimate().mul(p.direction()).mean();
     }
 
     /** One step's L_P, x̂₀ (with its gradient path) and the constant (a_t/s_t)(ε_teacher − ε_student). */

@@ -131,6 +131,7 @@ public final class TiLora implements TrainingMethod {
         NDManager m = rows.getManager();
         long[][] ids = new long[batchSize][];
         NDArray x0;
+        NDArray mask;
         if (latents.size() == 1) {
             int[] pick = new int[batchSize];
             for (int b = 0; b < batchSize; b++) {
@@ -138,15 +139,20 @@ public final class TiLora implements TrainingMethod {
                 ids[b] = promptIds.get(0);
             }
             x0 = latents.get(0).sample(pick, rng, m);
+            mask = latents.get(0).masks(pick, m);
         } else {
             NDList picked = new NDList();
+            List<NDArray> masks = new ArrayList<>();
             for (int b = 0; b < batchSize; b++) {
                 int subject = (int) rng.randint(0, latents.size(), 1)[0];
                 LatentCache cache = latents.get(subject);
-                picked.add(cache.sample(new int[] {(int) rng.randint(0, cache.size(), 1)[0]}, rng, m));
+                int[] entry = {(int) rng.randint(0, cache.size(), 1)[0]};
+                picked.add(cache.sample(entry, rng, m));
+                masks.add(cache.masks(entry, m));
                 ids[b] = promptIds.get(subject);
             }
             x0 = NDArrays.concat(picked, 0);
+            mask = joinMasks(masks, x0.getShape(), m);
         }
         NDArray idArray = m.create(ids);
         NDArray eps = Noise.randn(rng, m, x0.getShape());
@@ -156,8 +162,21 @@ public final class TiLora implements TrainingMethod {
         NDArray context = text.forwardEmbeddings(text.embed(idArray, extra), idArray, false).lastHiddenState();
         NDArray noisy = objective.noisy(x0, eps, t);
         NDArray prediction = objective.predict(noisy, t, context);
-        NDArray loss = DiffusionObjective.mse(prediction, objective.target(x0, eps, t));
+        // a reference image's alpha is its subject mask, as for Textual Inversion and Perfusion
+        NDArray loss = DiffusionObjective.subjectLoss(prediction, objective.target(x0, eps, t), mask);
         return new Forward(x0, eps, t, context, noisy, prediction, loss);
+    }
+
+    /** The batch items' masks as one (n, 1, h, w) tensor, ones for items without; null when none has a mask. */
+    private static NDArray joinMasks(List<NDArray> masks, Shape latents, NDManager m) {
+        if (masks.stream().allMatch(java.util.Objects::isNull)) {
+            return null;
+        }
+        NDList out = new NDList();
+        for (NDArray mask : masks) {
+            out.add(mask != null ? mask : m.ones(new Shape(1, 1, latents.get(2), latents.get(3))));
+        }
+        return NDArrays.concat(out, 0);
     }
 
     @Override

@@ -49,7 +49,6 @@ public final class Perfusion implements TrainingMethod {
     /** Inference defaults written into the concept (methods.md §3.5). */
     public static final double BETA = 0.7;
     public static final double TAU = 0.15;
-    private static final float MASK_FLOOR = 0.1f;
 
     private final SdModel model;
     private final PerfusionConfig config;
@@ -275,8 +274,7 @@ public final class Perfusion implements TrainingMethod {
         NDArray pred = objective.predict(objective.noisy(x0, noise, t), t, context);
         NDArray target = objective.target(x0, noise, t);
         NDArray mask = latents.masks(pick, m);
-        return mask == null ? DiffusionObjective.mse(pred, target)
-                : DiffusionObjective.maskedMse(pred, target, mask.maximum(MASK_FLOOR));
+        return DiffusionObjective.subjectLoss(pred, target, mask);
     }
 
     /** The (masked) loss on a fixed batch; i* is left as it is. */

@@ -16,8 +16,7 @@ import javax.imageio.ImageIO;
 /**
  * Builds a Perfusion run from a personalization request: the token (default {@code <name>}), the class word, the
  * model's covariance, and the subject masks. A mask comes from the image's alpha channel, or from the request's
- * {@code masks} (mask images in the order of the images, joined by the path separator; white = subject), which
- * take precedence.
+ * mask images (in the order of the images; white = subject), which take precedence.
  */
 public final class PerfusionSetup {
     private PerfusionSetup() {}
@@ -27,29 +26,20 @@ public final class PerfusionSetup {
         if (req.classWord() == null || req.classWord().isBlank()) {
             throw new IllegalArgumentException("Perfusion needs the subject's class word (--class), e.g. teddy");
         }
+        PerfusionOptions s = (PerfusionOptions) req.settings();
         String token = req.token() != null ? req.token() : "<" + req.name() + ">";
-        PerfusionConfig config = new PerfusionConfig(token, req.classWord(), req.extra("templates", "object"),
-                Boolean.parseBoolean(req.extra("flips", "true")), number(req, "beta", PerfusionConfig.TRAIN_BETA),
-                number(req, "tau", PerfusionConfig.TRAIN_TAU), number(req, "ema", PerfusionConfig.EMA));
+        PerfusionConfig config = new PerfusionConfig(token, req.classWord(), s.templates(), s.flips(), s.beta(),
+                s.tau(), s.ema());
         Covariance covariance = CovarianceStore.forModel(model, ProgressListener.NONE);
-        return new Perfusion(model, config, covariance, withMasks(images, req.extra("masks", ""), model));
+        return new Perfusion(model, config, covariance, withMasks(images, req.masks(), model));
     }
 
-    private static double number(PersonalizeRequest req, String key, double fallback) {
-        String v = req.extra(key, null);
-        try {
-            return v == null ? fallback : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, not '" + v + "'");
-        }
-    }
-
-    static List<ReferenceImage> withMasks(List<ReferenceImage> images, String masks, SdModel model)
+    static List<ReferenceImage> withMasks(List<ReferenceImage> images, List<Path> masks, SdModel model)
             throws IOException {
-        if (masks.isBlank()) {
+        if (masks.isEmpty()) {
             return images;
         }
-        String[] files = masks.split(java.util.regex.Pattern.quote(File.pathSeparator));
+        Path[] files = masks.toArray(Path[]::new);
         if (files.length != images.size()) {
             throw new IllegalArgumentException(files.length + " mask images for " + images.size()
                     + " reference images; give one mask per image, in the same order");
@@ -57,7 +47,7 @@ public final class PerfusionSetup {
         List<ReferenceImage> out = new ArrayList<>();
         for (int i = 0; i < files.length; i++) {
             ReferenceImage img = images.get(i);
-            out.add(new ReferenceImage(img.rgb(), mask(Path.of(files[i]), img.size())));
+            out.add(new ReferenceImage(img.rgb(), mask(files[i], img.size())));
         }
         return out;
     }

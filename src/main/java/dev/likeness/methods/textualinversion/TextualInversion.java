@@ -29,7 +29,8 @@ import java.util.Map;
 
 /**
  * Textual Inversion: learns only the new token's embedding vectors; the text encoder, UNet and VAE stay frozen
- * (their tensors are never written). The new rows sit beside the embedding table, not in it.
+ * (their tensors are never written). The new rows sit beside the embedding table, not in it. A reference image's
+ * alpha channel is its subject mask: the loss is weighted by it, floored at {@link DiffusionObjective#MASK_FLOOR}.
  */
 public final class TextualInversion implements TrainingMethod {
     public static final String METHOD = "textual-inversion";
@@ -111,7 +112,10 @@ public final class TextualInversion implements TrainingMethod {
         NDArray extra = otherRows == null ? rows : otherRows.concat(rows, 0);
         NDArray embeds = text.embed(ids, extra.toType(text.tokenEmbedding().getDataType(), false));
         NDArray context = text.forwardEmbeddings(embeds, ids, false).lastHiddenState();
-        return objective.loss(x0, noise, t, context);
+        NDArray prediction = objective.predict(objective.noisy(x0, noise, t), t, context);
+        // a reference image's alpha is its subject mask (cut-out editor layers): the background barely counts
+        return DiffusionObjective.subjectLoss(prediction, objective.target(x0, noise, t),
+                latents.masks(pick, rows.getManager()));
     }
 
     @Override

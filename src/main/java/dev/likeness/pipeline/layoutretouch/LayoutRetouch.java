@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * Layout-and-Retouch end to end (methods.md §5): stage 1 draws a layout with step-blended sampling, stage 2
  * retouches it with the concept's reference images; or, for retouch in place, stage 2 alone on an existing image.
- * References are the concept's own images (DDIM-inverted with an empty prompt); a concept without any gets one
- * sampled from its token instead.
+ * References are the concept's own images, DDIM-inverted with the subject prompt they are replayed with; a concept
+ * without any gets one sampled from its token instead.
  */
 public final class LayoutRetouch {
     /** Wall time of each phase, milliseconds. */
@@ -70,9 +70,6 @@ public final class LayoutRetouch {
             long inversionMs = millis(t0);
             try {
                 Conditioning target = conditioning(g.prompt(), g.negativePrompt(), g.guidance(), m);
-                String contextPrompt = concept.classWord().isEmpty() ? g.prompt() : concept.classPrompt(g.prompt());
-                NDArray contextText = prompts.encode(contextPrompt, m);
-                int[] contextSubject = TokenPositions.of(model, contextPrompt, concept.subjectWord());
                 StepBlendedSampler stage1 = new StepBlendedSampler(sd);
                 for (int k = 0; k < g.count(); k++) {
                     long seed = g.seed() + k;
@@ -85,8 +82,8 @@ public final class LayoutRetouch {
                             long t2 = System.nanoTime();
                             Retoucher.Result r = new Retoucher(model, req.settings()).run(
                                     DdimInversion.scheduler(model, steps, true), start, target,
-                                    new Retoucher.Source(layout.trajectory(), contextText, contextSubject, null), refs,
-                                    null, seed, progress.next(steps - start), cancel);
+                                    layoutSource(layout.trajectory(), concept, g.prompt(), target, req.layoutSteps(),
+                                            m), refs, null, seed, progress.next(steps - start), cancel);
                             BufferedImage made = decode(r.latents());
                             float[] mask = r.mask() == null ? null : SubjectMasks.nearest(r.mask(),
                                     (int) r.latents().getShape().get(2), (int) r.latents().getShape().get(3),
@@ -109,6 +106,23 @@ public final class LayoutRetouch {
             }
         }
         return out;
+    }
+
+    /**
+     * The context branch of a stage-1 layout, replayed with the text each of its steps was made with: the class
+     * prompt before λ₁ (base-model steps), the personal prompt's text states (those of {@code target}) from λ₁ on,
+     * with the concept's token marking the subject there.
+     */
+    Retoucher.Source layoutSource(LatentTrajectory layout, PersonalConcept concept, String prompt,
+            Conditioning target, int layoutSteps, NDManager m) {
+        int[] personalSubject = TokenPositions.of(model, prompt, concept.token());
+        if (layoutSteps == 0 || concept.classWord().isEmpty()) {
+            return new Retoucher.Source(layout, target.cond(), personalSubject, null);
+        }
+        String classPrompt = concept.classPrompt(prompt);
+        return Retoucher.Source.switching(layout, prompts.encode(classPrompt, m),
+                TokenPositions.of(model, classPrompt, concept.subjectWord()), layoutSteps, target.cond(),
+                personalSubject);
     }
 
     /** Stage 2 on an existing image: its DDIM inversion is the context branch. */
@@ -136,12 +150,14 @@ public final class LayoutRetouch {
             try {
                 BufferedImage work = ImageTensors.resize(req.layout(), w, h);
                 NDArray clean = sd.encodeMean(ImageTensors.toTensor(ImageOps.onGrey(work), m));
-                contextLatents = new DdimInversion(model).invert(clean, emptyPrompt(m), steps, start,
-                        progress.next(steps - start), cancel);
-                long inversionMs = millis(t0);
                 String contextPrompt = concept.classWord().isEmpty() ? req.prompt()
                         : concept.classPrompt(req.prompt());
-                Retoucher.Source context = new Retoucher.Source(contextLatents, prompts.encode(contextPrompt, m),
+                NDArray contextText = prompts.encode(contextPrompt, m);
+                // inverted with the text it is replayed with, so the replay retraces the inversion
+                contextLatents = new DdimInversion(model).invert(clean, new Conditioning(null, contextText, 1f), steps,
+                        start, progress.next(steps - start), cancel);
+                long inversionMs = millis(t0);
+                Retoucher.Source context = new Retoucher.Source(contextLatents, contextText,
                         TokenPositions.of(model, contextPrompt, concept.subjectWord()), null);
                 float[] latentMask = userMask == null ? null : SubjectMasks.cover(userMask, req.layout().getHeight(),
                         req.layout().getWidth(), lh, lw);
@@ -174,7 +190,8 @@ public final class LayoutRetouch {
 
     /**
      * The reference branches: each image fitted to the working size, its alpha (if any) as its subject mask, and
-     * DDIM-inverted with an empty prompt from step {@code start} on. With no images, one is sampled from the
+     * DDIM-inverted with the subject prompt ("a photo of a dog") from step {@code start} on, the text it is replayed
+     * with. With no images, one is sampled from the
      * concept's token (seeded by {@code seed}) and its own trajectory is the branch.
      */
     private List<Retoucher.Source> references(List<BufferedImage> images, PersonalConcept concept, int w, int h,
@@ -193,7 +210,7 @@ public final class LayoutRetouch {
                 return out;
             }
             DdimInversion inversion = new DdimInversion(model);
-            Conditioning empty = emptyPrompt(m);
+            Conditioning subjectText = new Conditioning(null, text, 1f); // inverted with the text it is replayed with
             int lw = w / model.vaeScale();
             int lh = h / model.vaeScale();
             for (BufferedImage img : images) {
@@ -201,8 +218,8 @@ public final class LayoutRetouch {
                 float[] alpha = SubjectMasks.alpha(fitted);
                 try (NDScope scope = new NDScope()) {
                     NDArray clean = sd.encodeMean(ImageTensors.toTensor(ImageOps.onGrey(fitted), m));
-                    LatentTrajectory t = inversion.invert(clean, empty, steps, start, progress.next(steps - start),
-                            cancel);
+                    LatentTrajectory t = inversion.invert(clean, subjectText, steps, start,
+                            progress.next(steps - start), cancel);
                     out.add(new Retoucher.Source(t, text, subject, alpha == null ? null
                             : SubjectMasks.average(alpha, h, w, lh, lw)));
                 }
@@ -221,10 +238,6 @@ public final class LayoutRetouch {
     private Conditioning conditioning(String prompt, String negative, float guidance, NDManager m) {
         return sd.conditioning(new GenerationRequest(prompt, negative, 0, 1, guidance, "ddim", 8, 8, 1, null, 1f,
                 List.of()), m);
-    }
-
-    private Conditioning emptyPrompt(NDManager m) {
-        return new Conditioning(null, prompts.encode("", m), 1f);
     }
 
     private BufferedImage decode(NDArray latents) {

@@ -33,7 +33,32 @@ public final class Retoucher {
      * @param subject    positions of the subject's tokens in that text (whose attention maps mark the subject)
      * @param knownMask  its subject mask at latent size, or null to read it from the attention maps
      */
-    public record Source(LatentTrajectory latents, NDArray text, int[] subject, float[] knownMask) {}
+    public record Source(LatentTrajectory latents, NDArray text, int[] subject, float[] knownMask, int switchStep,
+            NDArray laterText, int[] laterSubject) {
+        /** A source replayed with one text throughout. */
+        public Source(LatentTrajectory latents, NDArray text, int[] subject, float[] knownMask) {
+            this(latents, text, subject, knownMask, Integer.MAX_VALUE, null, null);
+        }
+
+        /**
+         * A source whose trajectory was made with {@code text} before step {@code switchStep} and with
+         * {@code laterText} from it on (a stage-1 layout: the class prompt, then the personal prompt from λ₁).
+         */
+        public static Source switching(LatentTrajectory latents, NDArray text, int[] subject, int switchStep,
+                NDArray laterText, int[] laterSubject) {
+            return new Source(latents, text, subject, null, switchStep, laterText, laterSubject);
+        }
+
+        /** The text states its step {@code i} was made with. */
+        public NDArray text(int i) {
+            return i >= switchStep ? laterText : text;
+        }
+
+        /** The subject's token positions in {@link #text(int)}. */
+        public int[] subject(int i) {
+            return i >= switchStep ? laterSubject : subject;
+        }
+    }
 
     /** The final target latents and the subject mask (latent size) blending used last, null without blending. */
     public record Result(NDArray latents, float[] mask) {}
@@ -85,16 +110,16 @@ public final class Retoucher {
         try (AttentionSwap swap = anySwap ? AttentionSwap.install(UNetLayers.swapLayers(unet,
                 settings.swapBlocks()), levels, h, w) : null;
                 CrossAttentionStore store = mapsNeeded ? maskStore(unet, levels, h, w) : null) {
-            if (store != null) {
-                List<int[]> positions = new ArrayList<>();
-                for (Source s : sources) {
-                    positions.add(s.subject());
-                }
-                store.rows(batch.condRow(), positions, (int) context.text().getShape().get(1));
-            }
             NDArray current = first;
             for (int i = start; i < steps; i++) {
                 cancel.throwIfCancelled();
+                if (store != null) { // each source's subject words in the text of this step
+                    List<int[]> positions = new ArrayList<>();
+                    for (Source s : sources) {
+                        positions.add(s.subject(i));
+                    }
+                    store.rows(batch.condRow(), positions, (int) context.text().getShape().get(1));
+                }
                 boolean swapping = anySwap && i >= swapStart && i < swapEnd;
                 NDArray next;
                 try (NDScope scope = new NDScope()) {
@@ -158,7 +183,7 @@ public final class Retoucher {
         for (int half = 0; half < batch.halves(); half++) {
             for (Source s : sources) {
                 latents.add(s.latents().at(i));
-                texts.add(batch.guided() && half == 0 ? target.uncond() : s.text());
+                texts.add(batch.guided() && half == 0 ? target.uncond() : s.text(i));
             }
         }
         NDArray input = sched.scaleModelInput(NDArrays.concat(latents, 0), i);

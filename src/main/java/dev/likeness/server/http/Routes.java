@@ -19,6 +19,7 @@ final class Routes {
         return List.of(
                 new Route(HandlerType.GET, HEALTH, system::health),
                 new Route(HandlerType.GET, BASE + "/version", system::version),
+                new Route(HandlerType.GET, BASE + "/methods", system::methods),
 
                 new Route(HandlerType.GET, BASE + "/models", models::list),
                 new Route(HandlerType.GET, BASE + "/models/active", models::active),

@@ -1,5 +1,7 @@
 package dev.likeness.server.http;
 
+import dev.likeness.methods.MethodRegistry;
+import dev.likeness.server.api.MethodViews;
 import dev.likeness.server.api.SystemViews;
 import dev.likeness.server.api.Version;
 import dev.likeness.server.jobs.JobKinds;
@@ -18,6 +20,11 @@ final class SystemHandlers {
 
     void health(Context ctx) {
         ctx.json(new SystemViews.Health("ok", Version.server()));
+    }
+
+    /** The personalization methods, their settings and defaults (the plug-ins build their forms from it). */
+    void methods(Context ctx) {
+        ctx.json(MethodViews.of(MethodRegistry.standard()));
     }
 
     void version(Context ctx) {

@@ -2,19 +2,20 @@ package dev.likeness.server.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.likeness.methods.LoopSettings;
+import dev.likeness.methods.MethodRegistry;
+import dev.likeness.methods.MethodSettings;
 import dev.likeness.methods.PersonalizeRequest;
 import dev.likeness.methods.Personalizer;
+import dev.likeness.util.Json;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.concepts.ConceptStore;
 import dev.likeness.server.models.ActiveModel;
 import dev.likeness.server.security.SafeName;
-import dev.likeness.train.LrSchedule;
-import dev.likeness.train.TrainingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,7 +38,7 @@ public final class PersonalizeRunner implements JobRunner {
         SpecReader r = new SpecReader(spec);
         String method;
         try {
-            method = Personalizer.methodName(r.requiredString("method", 32));
+            method = MethodRegistry.standard().find(r.requiredString("method", 32)).id();
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("method", e.getMessage());
         }
@@ -101,50 +102,36 @@ public final class PersonalizeRunner implements JobRunner {
         ctx.results().setOutput(out);
     }
 
+    /** The request as the CLI builds it: loop fields of {@code options} apart, the rest the method's settings. */
     private PersonalizeRequest request(ObjectNode spec, java.util.List<Path> images) {
         SpecReader r = new SpecReader(spec);
-        String method = spec.get("method").asText();
-        JsonNode o = spec.path("options");
-        Map<String, String> extra = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isValueNode()) {
-                throw ApiException.badRequest("options." + e.getKey(), "option values must be strings or numbers");
+        ObjectNode settings = spec.path("options").isObject() ? spec.path("options").deepCopy()
+                : Json.MAPPER.createObjectNode();
+        ObjectNode loopFields = Json.MAPPER.createObjectNode();
+        for (String name : LoopSettings.NAMES) {
+            if (settings.has(name)) {
+                loopFields.set(name, settings.remove(name));
             }
-            extra.put(kebab(e.getKey()), e.getValue().asText());
         }
-        if (extra.containsKey("masks")) { // file paths on the server: masks come from the uploads' alpha instead
-            throw ApiException.badRequest("options.masks", "masks come from the uploaded images' alpha channel");
-        }
-        if (extra.containsKey("class-dir")) {
-            throw ApiException.badRequest("options.classDir", "the class image cache is chosen by the server");
-        }
-        Personalizer.Defaults d = Personalizer.defaults(method, extra);
-        int steps = r.integer("steps", d.steps(), 1, MAX_STEPS);
+        int steps = r.integer("steps", 1, 1, MAX_STEPS);
+        loopFields.put("steps", spec.path("steps").isMissingNode() ? null : steps);
         try {
-            double lr = o.path("lr").asDouble(d.lr());
-            TrainingOptions options = new TrainingOptions(steps, o.path("batch").asInt(1),
-                    o.path("gradAccum").asInt(1), new LrSchedule(o.path("lrSchedule").asText("constant"), lr,
-                    o.path("warmup").asInt(0), steps), o.path("weightDecay").asDouble(d.weightDecay()),
-                    o.path("maxGradNorm").asDouble(d.maxGradNorm()), o.path("checkpointEvery").asInt(50),
-                    spec.path("seed").asLong(0));
-            String classWord = spec.path("classWord").asText(null);
-            extra.put("class-dir", classImageCache().toString());
-            return new PersonalizeRequest(method, spec.get("name").asText(), images, spec.path("token").asText(null),
-                    classWord, options, extra);
+            LoopSettings loop = Json.MAPPER.treeToValue(loopFields, LoopSettings.class);
+            return MethodRegistry.standard().request(spec.get("method").asText(), spec.get("name").asText(), images,
+                    java.util.List.of(), spec.path("token").asText(null), spec.path("classWord").asText(null), loop,
+                    spec.path("seed").asLong(0), 50, settings, classImageCache());
+        } catch (MethodSettings.BadSetting e) {
+            throw ApiException.badRequest(e.name() == null ? "options" : "options." + e.name(), e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("options", e.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("options", "bad loop settings: " + e.getOriginalMessage());
         }
     }
 
     /** DreamBooth's class images, cached beside the concept library (in the server's data folder). */
     private Path classImageCache() {
         return concepts.root().toAbsolutePath().resolveSibling("class-images");
-    }
-
-    /** Option names from JSON (initWord) to the method's settings (init-word). */
-    private static String kebab(String camel) {
-        return camel.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

@@ -18,6 +18,7 @@ import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.testing.TestImages;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -64,6 +65,42 @@ class RetoucherTest {
                         target, context, refs).toFloatArray();
                 assertTrue(StepBlendedSamplerTest.meanAbs(swapped, fromLambda) > 1e-3, "swapping changes the target");
                 assertTrue(StepBlendedSamplerTest.meanAbs(swapped, unmasked) > 1e-4, "the masks change the swap");
+            }
+        }
+    }
+
+    /**
+     * The context branch replays the layout with the text each step was made with: from λ₁ the personal prompt. So
+     * with the swap on (unmasked, no blending, no references) the target reads K/V equal to its own and stage 2
+     * retraces the layout; with 927afa0's class prompt throughout it does not.
+     */
+    @Test
+    void theLayoutIsReplayedWithTheTextItsStepsWereMadeWith() throws Exception {
+        try (SdModel model = TinyConcepts.model("sd1"); NDScope scope = new NDScope();
+                NDManager m = model.manager().newSubManager()) {
+            StableDiffusion sd = new StableDiffusion(model);
+            PersonalConcept concept = TinyConcepts.dog(model);
+            GenerationRequest req = TinyConcepts.request(PROMPT, 21, STEPS);
+            Conditioning target = sd.conditioning(req, m);
+            RetouchSettings swapOnly = RetouchSettings.DEFAULTS.withBlend(false).withMaskedSwap(false);
+            try (StepBlendedSampler.Layout layout = new StepBlendedSampler(sd).sample(req, concept, LAMBDA, 21, m,
+                    QUIET, CancelSignal.none())) {
+                float[] expected = layout.trajectory().clean().toFloatArray();
+                Retoucher.Source source = new LayoutRetouch(sd).layoutSource(layout.trajectory(), concept, PROMPT,
+                        target, LAMBDA, m);
+                float[] replayed = run(model, swapOnly, LAMBDA, target, source, List.of()).toFloatArray();
+                String classPrompt = concept.classPrompt(PROMPT);
+                Retoucher.Source classText = new Retoucher.Source(layout.trajectory(),
+                        new PromptEncoder(model).encode(classPrompt, m), TokenPositions.of(model, classPrompt, "dog"),
+                        null);
+                float[] old = run(model, swapOnly, LAMBDA, target, classText, List.of()).toFloatArray();
+                double fixed = StepBlendedSamplerTest.meanAbs(replayed, expected);
+                double before = StepBlendedSamplerTest.meanAbs(old, expected);
+                System.out.printf("stage 2 (swap only, no references) vs the layout, mean |latent diff|: context "
+                        + "with the personal prompt from lambda1 %.2e, with the class prompt (927afa0) %.2e%n", fixed,
+                        before);
+                assertTrue(fixed <= 1e-5, "the replay retraces the layout: " + fixed);
+                assertTrue(before > 100 * Math.max(fixed, 1e-7), "the class prompt does not: " + before);
             }
         }
     }

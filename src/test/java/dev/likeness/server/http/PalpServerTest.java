@@ -25,7 +25,7 @@ class PalpServerTest {
             RawHttp http = TestServers.client(server);
             String images = "[\"" + TestServers.uploadSubject(http, 0) + "\",\"" + TestServers.uploadSubject(http, 1) + "\",\"" + TestServers.uploadSubject(http, 5) + "\"]";
             String base = "{\"method\":\"palp\",\"name\":\"pet-art\",\"token\":\"<pet>\",\"classWord\":\"dog\","
-                    + "\"images\":" + images + ",\"steps\":2,\"options\":{\"loraRank\":4,"
+                    + "\"images\":" + images + ",\"steps\":2,\"options\":{\"loraRank\":4,\"batch\":1,\"gradAccum\":2,"
                     + "\"targetPrompt\":\"an oil painting of <pet> inspired by <art>\",\"secondToken\":\"<art>\","
                     + "\"secondClass\":\"painting\",\"secondPrompt\":\"an oil painting of {}\",";
             RawHttp.Response tooMany = http.postJson("/api/v1/jobs/personalize", base + "\"secondImages\":3}}");

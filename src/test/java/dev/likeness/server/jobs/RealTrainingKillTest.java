@@ -37,7 +37,7 @@ class RealTrainingKillTest {
             String upload = http.postPng("/api/v1/uploads", png.toByteArray()).json().get("id").asText();
             RawHttp.Response submit = http.postJson("/api/v1/jobs/personalize", "{\"method\":\"ti\",\"name\":\"kill-dog\","
                     + "\"classWord\":\"dog\",\"steps\":160,\"images\":[\"" + upload + "\"],"
-                    + "\"options\":{\"checkpointEvery\":10}}");
+                    + "\"options\":{\"checkpointEvery\":10,\"gradAccum\":1}}");
             assertEquals(202, submit.status(), submit.text());
             job = submit.json().get("id").asText();
             stepAtKill = waitForStep(http, job, 35);
