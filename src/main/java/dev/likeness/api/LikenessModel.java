@@ -1,6 +1,11 @@
 package dev.likeness.api;
 
 import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.LoopSettings;
+import dev.likeness.methods.MethodRegistry;
+import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.Personalizer;
+import dev.likeness.util.Json;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
@@ -53,6 +58,37 @@ public final class LikenessModel implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw new LikenessException(e.getCause().getMessage(), e);
         }
+    }
+
+    /**
+     * Trains a concept into {@code folder} (which must not exist), checkpointing into a hidden folder beside it:
+     * after an interruption, the same call with {@code resume} continues exactly where it stopped.
+     */
+    public TrainedConcept train(Training t, Path folder, Progress progress, @Nullable CancelToken cancel,
+            boolean resume) {
+        Path target = folder.toAbsolutePath();
+        Path work = target.resolveSibling("." + target.getFileName() + ".training");
+        LoopSettings loop = new LoopSettings(t.steps(), t.learningRate(), null, null, null, null, null, null, null);
+        CancelSignal signal = cancel == null ? CancelSignal.none() : cancel.signal;
+        try {
+            PersonalizeRequest req = MethodRegistry.standard().request(t.method(), t.name(), t.images(), List.of(),
+                    t.token(), t.classWord(), loop, t.seed(), 100, Json.MAPPER.valueToTree(t.settings()), null);
+            Personalizer.Outcome out = Personalizer.run(model, req, work, resume, target, progress::onProgress,
+                    signal);
+            dev.likeness.util.FileTrees.deleteTree(work);
+            return new TrainedConcept(target, out.concept().token(), out.concept().method(), out.evalLossBefore(),
+                    out.evalLossAfter());
+        } catch (CancelSignal.CancelledException e) {
+            throw new CancelledException(e);
+        } catch (IllegalArgumentException e) {
+            throw new LikenessException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    public TrainedConcept train(Training t, Path folder) {
+        return train(t, folder, Progress.NONE, null, false);
     }
 
     private static Picture picture(GeneratedImage g) {

@@ -121,7 +121,7 @@ final class BenchCommand {
                     System.out.println(Json.write(report(sd, preset, extra, tm, setupMs, ms)));
                 }
             } finally {
-                deleteTree(classDir);
+                dev.likeness.util.FileTrees.deleteTree(classDir);
             }
             return 0;
         }
@@ -160,12 +160,5 @@ final class BenchCommand {
             return Math.round(v * 10) / 10.0;
         }
 
-        private static void deleteTree(Path dir) throws IOException {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 }

@@ -155,7 +155,7 @@ public final class InstallPluginsCommand implements Callable<Integer> {
                 s.filter(Files::isRegularFile).filter(InstallPluginsCommand::isPluginFile).sorted().forEach(files::add);
             }
         }
-        deleteTree(target);
+        dev.likeness.util.FileTrees.deleteTree(target);
         Files.createDirectories(target);
         for (Path f : files) {
             Files.copy(f, target.resolve(f.getFileName().toString()));
@@ -166,17 +166,6 @@ public final class InstallPluginsCommand implements Callable<Integer> {
     private static boolean isPluginFile(Path p) {
         String name = p.getFileName().toString();
         return name.endsWith(".py") || name.endsWith(".html");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     private static void makeExecutable(Path script) throws IOException {

@@ -189,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err);
             Personalizer.Outcome outcome = Personalizer.run(sd, req, work, resume, target, bar, new CancelSignal());
             bar.done();
-            deleteTree(work);
+            dev.likeness.util.FileTrees.deleteTree(work);
             System.err.printf("eval loss %.5f -> %.5f%n", outcome.evalLossBefore(), outcome.evalLossAfter());
             System.out.println(target + "  (token " + outcome.concept().token() + describe(outcome.concept()) + ")");
         }
@@ -232,14 +232,4 @@ final class TrainCommand implements Callable<Integer> {
                 ? s + "; a fine-tuned model: generate with --concept " + c.name() + " or --model <concept>/model" : s;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

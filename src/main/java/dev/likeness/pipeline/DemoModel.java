@@ -49,7 +49,7 @@ public final class DemoModel {
         }
         Files.createDirectories(modelsDir);
         if (Files.exists(target)) {
-            deleteTree(target);
+            dev.likeness.util.FileTrees.deleteTree(target);
         }
         Path tmp = Files.createTempDirectory(modelsDir, "." + FOLDER + "-");
         write(tmp);
@@ -59,7 +59,7 @@ public final class DemoModel {
             if (!isCurrent(target)) {
                 throw e;
             }
-            deleteTree(tmp); // another process made it first
+            dev.likeness.util.FileTrees.deleteTree(tmp); // another process made it first
         }
         return target;
     }
@@ -254,11 +254,4 @@ public final class DemoModel {
         AtomicFiles.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
