@@ -23,7 +23,8 @@ import picocli.CommandLine;
  */
 class ReadmeCommandsTest {
     private static final String LAUNCHER = "bridge-server/likeness";
-    private static final Set<String> RUN = Set.of("tokenize", "inspect", "models", "generate", "help", "--help");
+    private static final Set<String> RUN = Set.of("tokenize", "inspect", "models", "generate", "help", "--help",
+            "concepts", "train");
 
     @TempDir
     Path tmp;
@@ -83,8 +84,11 @@ class ReadmeCommandsTest {
                 failures.add(String.join(" ", args) + "  ->  " + e.getMessage());
                 continue;
             }
+            boolean trainsTi = args.get(0).equals("train") && args.contains("ti");
+            boolean listsConcepts = args.get(0).equals("concepts") && args.get(1).equals("list");
             if (!RUN.contains(args.get(0)) || args.contains("--concept") || args.contains("--init-image")
-                    || args.contains("--mode")) {
+                    || args.contains("--mode") || (args.get(0).equals("train") && !trainsTi)
+                    || (args.get(0).equals("concepts") && !listsConcepts)) {
                 continue;
             }
             List<String> runnable = onTinyModels(args);
@@ -101,7 +105,8 @@ class ReadmeCommandsTest {
 
     private List<String> onTinyModels(List<String> args) {
         List<String> out = new ArrayList<>();
-        boolean generate = args.get(0).equals("generate");
+        boolean generate = args.get(0).equals("generate") || args.get(0).equals("train");
+        boolean train = args.get(0).equals("train");
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             String value = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -118,13 +123,33 @@ class ReadmeCommandsTest {
                 out.add(a);
                 out.add(tmp.resolve(Path.of(value).getFileName()).toString());
                 i++;
+            } else if (train && a.equals("--images")) {
+                out.add(a);
+                out.add(referenceImages().toString());
+                i++;
             } else {
                 out.add(a);
             }
         }
-        if (generate) {
+        if (train) {
+            out.addAll(List.of("--steps", "2"));
+        } else if (generate) {
             out.addAll(List.of("--steps", "2", "--width", "64", "--height", "64"));
         }
         return out;
+    }
+
+    private Path referenceImages() {
+        Path dir = tmp.resolve("refs");
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                javax.imageio.ImageIO.write(dev.likeness.testing.TestImages.subject(64, 0), "png",
+                        dir.resolve("ref.png").toFile());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return dir;
     }
 }
