@@ -27,8 +27,9 @@ public final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "PATH",
-            description = "Model to serve: a .safetensors file or a diffusers folder. Default: the built-in demo model.")
-    Path model;
+            description = "Model to serve: a .safetensors file (bare single files included), a diffusers folder, a name"
+                    + " under models/ or a pulled catalog name such as sd15. Default: the built-in demo model.")
+    String model;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "7487",
             description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}.")
@@ -123,8 +124,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535");
         }
-        if (model != null && !Files.exists(model)) {
-            throw new IllegalArgumentException("model not found: " + model);
+        Path served;
+        try {
+            served = model == null ? null : ModelLocator.resolve(model);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
         Path data = dataDir != null ? dataDir : UserDirs.configDir();
         return ServerConfig.defaults(data)
@@ -133,7 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withAllowedHosts(new LinkedHashSet<>(allowHosts))
                 .withAllowedOrigins(new LinkedHashSet<>(allowOrigins))
                 .withModelsDir(modelsDir != null ? modelsDir : ModelLocator.modelsDir())
-                .withModel(model == null ? null : model.toAbsolutePath())
+                .withModel(served == null ? null : served.toAbsolutePath())
                 .withPy4jPort(noPy4j ? -1 : py4jPort)
                 .withLimits(Limits.defaults().withMaxUploadBytes((long) maxUploadMb << 20));
     }

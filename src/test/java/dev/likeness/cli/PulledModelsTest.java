@@ -79,6 +79,11 @@ class PulledModelsTest {
         assertEquals(0, gen.code(), gen.err());
         assertEquals(64, ImageIO.read(png.toFile()).getWidth());
 
+        ServeCommand serve = new ServeCommand(new LocalEngine());
+        new picocli.CommandLine(serve).parseArgs("--model", "tiny15", "--data-dir", home.resolve("data").toString());
+        assertEquals(models.resolve("tiny-sd1.safetensors").toAbsolutePath(), serve.config().model(),
+                "serve --model takes the catalog name too");
+
         CliTest.Result list = CliTest.run("models", "list");
         assertEquals(0, list.code(), list.err());
         JsonNode entry = Json.MAPPER.readTree(list.out().lines().filter(l -> l.contains("tiny-sd1")).findFirst()
