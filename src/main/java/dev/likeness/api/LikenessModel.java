@@ -1,6 +1,6 @@
 package dev.likeness.api;
 
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.PersonalizeRequest;

@@ -1,9 +1,9 @@
 package dev.likeness.cli;
 
-import dev.likeness.concepts.ConceptExport;
+import dev.likeness.methods.ConceptExport;
 import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.concepts.ConceptManifest;
-import dev.likeness.server.config.UserDirs;
+import dev.likeness.util.AppDirs;
 import dev.likeness.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,8 +19,7 @@ import picocli.CommandLine.Parameters;
 final class ConceptsCommand {
     /** The library the server uses too: $LIKENESS_CONCEPTS, else concepts/ in the user config folder. */
     static Path libraryRoot() {
-        String env = System.getenv("LIKENESS_CONCEPTS");
-        return env != null && !env.isBlank() ? Path.of(env) : UserDirs.configDir().resolve("concepts");
+        return AppDirs.conceptsDir();
     }
 
     @Command(name = "list", description = "One JSON line per concept.")

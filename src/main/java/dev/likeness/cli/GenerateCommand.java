@@ -1,6 +1,6 @@
 package dev.likeness.cli;
 
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.concepts.ConceptRef;
 import dev.likeness.pipeline.CancelSignal;

@@ -1,6 +1,6 @@
 package dev.likeness.cli;
 
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.pipeline.DemoModel;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;

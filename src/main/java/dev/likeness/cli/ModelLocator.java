@@ -16,17 +16,8 @@ import java.util.Optional;
 public final class ModelLocator {
     private ModelLocator() {}
 
-    /** The models folder: $LIKENESS_MODELS, else {@code <likeness.home>/models}, else ~/.local/share/likeness/models. */
     public static Path modelsDir() {
-        String env = System.getenv("LIKENESS_MODELS");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        String home = System.getProperty("likeness.home");
-        if (home != null) {
-            return Path.of(home, "models");
-        }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "likeness", "models");
+        return dev.likeness.util.AppDirs.modelsDir();
     }
 
     public static Path resolve(String model) throws IOException {

@@ -1,6 +1,6 @@
 package dev.likeness.cli;
 
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.ConceptRef;
@@ -72,7 +72,7 @@ final class RetouchOptions {
         if (refs.isEmpty()) {
             refs.addAll(ConceptReferences.load(path));
         }
-        return new Applied(PersonalConcept.of(manifest, classWord, model), refs);
+        return new Applied(ConceptApplier.personalConcept(manifest, classWord, model), refs);
     }
 
     record Applied(PersonalConcept concept, List<BufferedImage> references) {}

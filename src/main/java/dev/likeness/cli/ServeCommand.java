@@ -4,7 +4,7 @@ import dev.likeness.server.EngineBinding;
 import dev.likeness.server.LikenessServer;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.config.ServerConfig;
-import dev.likeness.server.config.UserDirs;
+import dev.likeness.util.AppDirs;
 import dev.likeness.server.security.HostCheck;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -130,7 +130,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        Path data = dataDir != null ? dataDir : UserDirs.configDir();
+        Path data = dataDir != null ? dataDir : AppDirs.configDir();
         return ServerConfig.defaults(data)
                 .withHost(host, allowRemote)
                 .withPort(port)

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.likeness.concepts.ConceptApplier;
-import dev.likeness.concepts.ConceptExport;
+import dev.likeness.methods.ConceptApplier;
+import dev.likeness.methods.ConceptExport;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.engine.weights.CheckpointLoader;
 import dev.likeness.engine.weights.LoadedCheckpoint;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.engine.nn.Linear;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.weights.SafetensorsFile;

@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.methods.palp.Palp;

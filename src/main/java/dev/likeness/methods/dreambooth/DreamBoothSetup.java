@@ -4,7 +4,7 @@ import dev.likeness.methods.PersonalizeRequest;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
-import dev.likeness.server.config.UserDirs;
+import dev.likeness.util.AppDirs;
 import dev.likeness.train.ReferenceImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ public final class DreamBoothSetup {
         int rank = s.loraRank();
         return new DreamBoothConfig(identifier, cls, alias, fill(s.instancePrompt(), identifier, cls),
                 fill(s.classPrompt(), identifier, cls), s.priorWeight(), s.classImageCount(instances), s.classSteps(),
-                req.classDir() != null ? req.classDir() : UserDirs.cacheDir().resolve("class-images"),
+                req.classDir() != null ? req.classDir() : AppDirs.cacheDir().resolve("class-images"),
                 rank, s.loraAlpha() != null ? s.loraAlpha() : Math.max(rank, 1), s.trainTextEncoder(), s.flips());
     }
 

@@ -73,29 +73,8 @@ public final class CovarianceStore {
         return cacheRoot().resolve("perfusion").resolve("covariance-" + encoder.substring(0, 32) + ".safetensors");
     }
 
-    /** -Dlikeness.cacheDir, else $LIKENESS_CACHE, else the OS's user cache folder (XDG on Linux). */
     static Path cacheRoot() {
-        String prop = System.getProperty("likeness.cacheDir");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
-        }
-        String env = System.getenv("LIKENESS_CACHE");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        Path home = Path.of(System.getProperty("user.home"));
-        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-        if (os.startsWith("windows") && System.getenv("LOCALAPPDATA") != null) {
-            return Path.of(System.getenv("LOCALAPPDATA"), "likeness", "cache");
-        }
-        if (os.startsWith("mac")) {
-            return home.resolve("Library").resolve("Caches").resolve("likeness");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "likeness");
-        }
-        return home.resolve(".cache").resolve("likeness");
+        return dev.likeness.util.AppDirs.cacheDir();
     }
 
     /**

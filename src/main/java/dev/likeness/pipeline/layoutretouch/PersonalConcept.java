@@ -1,8 +1,6 @@
 package dev.likeness.pipeline.layoutretouch;
 
-import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.pipeline.Personalization;
-import dev.likeness.pipeline.SdModel;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,26 +14,6 @@ public record PersonalConcept(String token, String classWord, Personalization we
             throw new IllegalArgumentException("a concept needs a token");
         }
         classWord = classWord == null ? "" : classWord.trim();
-    }
-
-    /**
-     * The concept of a manifest that {@code ConceptApplier} applied to {@code model}. Textual Inversion and Perfusion
-     * act only where a prompt names their token (Perfusion's edit matches the text states of the prompt it was
-     * prepared for), so the class prompt of the base-model steps already runs the base model; LoRA-based concepts
-     * (DreamBooth-LoRA, PALP, LoRA files) are lifted for those steps through the model's concept patches. A fully
-     * fine-tuned DreamBooth model has no base to switch to.
-     */
-    public static PersonalConcept of(ConceptManifest manifest, String classWordOverride, SdModel model) {
-        String cls = classWordOverride != null && !classWordOverride.isBlank() ? classWordOverride
-                : manifest.classWord();
-        boolean fullModel = manifest.method().equals("dreambooth")
-                && manifest.details().path("variant").asText().equals("full");
-        Personalization weights = fullModel
-                ? Personalization.alwaysOn("concept '" + manifest.name() + "' is a fully fine-tuned DreamBooth model: "
-                        + "it has no base model to draw layouts with; use --layout-steps 0, retouch in place, or "
-                        + "train it as DreamBooth-LoRA")
-                : model.conceptPatches();
-        return new PersonalConcept(manifest.token(), cls, weights);
     }
 
     /** Whether {@code prompt} names the concept. */

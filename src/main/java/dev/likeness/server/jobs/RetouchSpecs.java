@@ -3,7 +3,7 @@ package dev.likeness.server.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.ConceptReferences;
 import dev.likeness.pipeline.ImageGenerator;
@@ -91,7 +91,7 @@ final class RetouchSpecs {
         Path dir = concepts.directory(name);
         ConceptManifest manifest = ConceptApplier.apply(sd.model(), dir);
         try {
-            PersonalConcept concept = PersonalConcept.of(manifest, ctx.spec().path("classWord").asText(null),
+            PersonalConcept concept = ConceptApplier.personalConcept(manifest, ctx.spec().path("classWord").asText(null),
                     sd.model());
             List<BufferedImage> refs = new ArrayList<>();
             int n = ctx.spec().path("referenceImages").asInt(0);

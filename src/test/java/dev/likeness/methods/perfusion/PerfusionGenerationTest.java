@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.likeness.concepts.ConceptApplier;
+import dev.likeness.methods.ConceptApplier;
 import dev.likeness.concepts.ConceptRef;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.GenerationRequest;
@@ -84,7 +84,7 @@ class PerfusionGenerationTest {
             var manifest = ConceptApplier.apply(model, conceptA);
             float[] base = plain(sd, classReq, m);
             float[] personal = plain(sd, req, m);
-            PersonalConcept concept = PersonalConcept.of(manifest, null, model);
+            PersonalConcept concept = ConceptApplier.personalConcept(manifest, null, model);
             assertArrayEquals(base, stage1(sd, req, concept, 4, m), "λ₁ = all: base sampling of the class prompt");
             assertArrayEquals(personal, stage1(sd, req, concept, 0, m), "λ₁ = 0: plain Perfusion sampling");
             assertFalse(java.util.Arrays.equals(base, personal));

@@ -1,6 +1,8 @@
-package dev.likeness.concepts;
+package dev.likeness.methods;
 
 import ai.djl.ndarray.NDManager;
+import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.concepts.EmbeddingFiles;
 import dev.likeness.methods.lora.LoraFiles;
 import dev.likeness.methods.lora.LoraWeights;
 import dev.likeness.pipeline.ModelExport;

@@ -1,12 +1,17 @@
-package dev.likeness.concepts;
+package dev.likeness.methods;
 
 import ai.djl.ndarray.NDManager;
+import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.concepts.ConceptRef;
+import dev.likeness.concepts.EmbeddingFiles;
+import dev.likeness.methods.lora.LoraFiles;
 import dev.likeness.methods.perfusion.Perfusion;
 import dev.likeness.methods.perfusion.PerfusionConcept;
 import dev.likeness.methods.perfusion.PerfusionRuntime;
 import dev.likeness.methods.perfusion.PerfusionSettings;
-import dev.likeness.methods.lora.LoraFiles;
+import dev.likeness.pipeline.Personalization;
 import dev.likeness.pipeline.SdModel;
+import dev.likeness.pipeline.layoutretouch.PersonalConcept;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,5 +157,25 @@ public final class ConceptApplier {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /**
+     * The concept of a manifest that {@code ConceptApplier} applied to {@code model}. Textual Inversion and Perfusion
+     * act only where a prompt names their token (Perfusion's edit matches the text states of the prompt it was
+     * prepared for), so the class prompt of the base-model steps already runs the base model; LoRA-based concepts
+     * (DreamBooth-LoRA, PALP, LoRA files) are lifted for those steps through the model's concept patches. A fully
+     * fine-tuned DreamBooth model has no base to switch to.
+     */
+    public static PersonalConcept personalConcept(ConceptManifest manifest, String classWordOverride, SdModel model) {
+        String cls = classWordOverride != null && !classWordOverride.isBlank() ? classWordOverride
+                : manifest.classWord();
+        boolean fullModel = manifest.method().equals("dreambooth")
+                && manifest.details().path("variant").asText().equals("full");
+        Personalization weights = fullModel
+                ? Personalization.alwaysOn("concept '" + manifest.name() + "' is a fully fine-tuned DreamBooth model: "
+                        + "it has no base model to draw layouts with; use --layout-steps 0, retouch in place, or "
+                        + "train it as DreamBooth-LoRA")
+                : model.conceptPatches();
+        return new PersonalConcept(manifest.token(), cls, weights);
     }
 }

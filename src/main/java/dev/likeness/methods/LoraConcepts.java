@@ -1,4 +1,4 @@
-package dev.likeness.concepts;
+package dev.likeness.methods;
 
 import ai.djl.ndarray.NDManager;
 import dev.likeness.engine.nn.Linear;
