@@ -37,7 +37,12 @@ public final class CovarianceStore {
     static Covariance find(SdModel model, String encoder) throws IOException {
         for (Path p : new Path[] {besideModel(model), userCache(encoder)}) {
             if (p != null && Files.isRegularFile(p)) {
-                Covariance c = Covariance.read(p);
+                Covariance c;
+                try {
+                    c = Covariance.read(p);
+                } catch (Covariance.StaleCovarianceException e) {
+                    continue; // computed again (and overwritten) from the default corpus
+                }
                 if (c.encoder().equals(encoder)) {
                     return c;
                 }
