@@ -37,12 +37,7 @@ public final class CovarianceStore {
     static Covariance find(SdModel model, String encoder) throws IOException {
         for (Path p : new Path[] {besideModel(model), userCache(encoder)}) {
             if (p != null && Files.isRegularFile(p)) {
-                Covariance c;
-                try {
-                    c = Covariance.read(p);
-                } catch (Covariance.StaleCovarianceException e) {
-                    continue; // computed again (and overwritten) from the default corpus
-                }
+                Covariance c = Covariance.read(p);
                 if (c.encoder().equals(encoder)) {
                     return c;
                 }
