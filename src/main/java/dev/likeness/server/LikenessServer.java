@@ -118,16 +118,22 @@ public final class LikenessServer implements AutoCloseable {
         return token;
     }
 
-    /** Stops HTTP and Py4J, lets the running job checkpoint, removes runtime.json. */
+    /**
+     * Removes runtime.json, stops HTTP and Py4J, and interrupts the running job at its next step or UNet block (it is
+     * journaled as interrupted and resumes on the next start). Returns within a few seconds: a job that cannot stop
+     * in {@code JobService.STOP_GRACE} is left to the process exit, and the model it uses is then not freed under it.
+     */
     @Override
     public void close() throws IOException {
         RuntimeFile.delete(config.runtimeFile());
+        jobs.beginStop();
         http.close();
         if (gateway != null) {
             gateway.shutdown();
         }
-        jobs.close();
-        model.close();
+        if (jobs.stop(JobService.STOP_GRACE)) {
+            model.close();
+        }
     }
 
 }
