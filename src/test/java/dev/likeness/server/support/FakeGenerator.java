@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Test double of an engine: paints a gradient determined by the seed, reports progress per step, honours
- * cancel between steps and, like the UNet, between the 10 ms "blocks" of a step. A prompt containing "oom" fails the way DJL reports CUDA out-of-memory.
+ * cancel between steps and, like the UNet, between the 10 ms "blocks" of a step. A prompt containing "oom" fails the way DJL reports CUDA out-of-memory; "bad weights" fails with a
+ * wrapped loader exception.
  */
 public final class FakeGenerator implements ImageGenerator {
     public static final List<String> PROMPTS_RUN = new CopyOnWriteArrayList<>();
@@ -33,6 +34,10 @@ public final class FakeGenerator implements ImageGenerator {
         if (request.prompt().contains("oom")) {
             throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 7.79 GiB "
                     + "total capacity)");
+        }
+        if (request.prompt().contains("bad weights")) { // a loader error wrapped the way runners see them
+            throw new IllegalStateException(new dev.likeness.engine.weights.WeightsFormatException(
+                    "demo.safetensors: invalid safetensors header"));
         }
         try (BlockBoundary.Installed b = BlockBoundary.install(cancel::throwIfCancelled)) {
             for (int step = 1; step <= request.steps(); step++) {
