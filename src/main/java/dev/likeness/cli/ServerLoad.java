@@ -20,13 +20,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
- * {@code bench server --load}: N clients at once for T seconds, each submitting a generate job, then following it
- * by polling or (every third client) by its progress stream, then submitting the next. Counts what was accepted,
- * refused with 429 and lost (accepted but never finished, or gone), request and job latencies, and the peak thread
- * count and resident memory of the process (server and clients share it).
+ * {@code bench server --load}: N clients at once for T seconds, in three kinds. A third submit a generate job and
+ * follow it on its progress stream, a third submit and poll it, and a third flood: they submit without waiting and
+ * open a stream for each job without reading it to the end first (at most 8 open each), so the queue and stream caps
+ * are reached and answer 429. At the end every unfinished job is cancelled and must reach a final state. Counts what
+ * was accepted, refused with 429 and lost (accepted but gone or never final), request and job latencies, and the peak
+ * thread count and resident memory of the process (server and clients share it).
  */
 final class ServerLoad {
     /** What to run. */
@@ -59,20 +60,28 @@ final class ServerLoad {
         pool.submit(() -> sampleThreads(end));
         List<java.util.concurrent.Future<?>> clients = new ArrayList<>();
         for (int c = 0; c < settings.clients(); c++) {
-            boolean streaming = c % 3 == 0;
-            clients.add(pool.submit(() -> client(end, streaming)));
+            int kind = c % 3;
+            clients.add(pool.submit(() -> {
+                if (kind == 2) {
+                    flood(end);
+                } else {
+                    client(end, kind == 0);
+                }
+            }));
         }
         for (java.util.concurrent.Future<?> f : clients) {
             f.get(settings.seconds() + 600L, TimeUnit.SECONDS);
         }
         pool.shutdownNow();
+        for (String id : ids) { // what is still queued or running is cancelled: it must still end in a final state
+            send(post("/jobs/" + id + "/cancel", "{}"));
+        }
         int lost = 0;
-        int completed = 0;
+        Map<String, Integer> finals = new java.util.TreeMap<>();
         for (String id : ids) {
-            String state = awaitTerminal(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
-            if (state.equals("SUCCEEDED")) {
-                completed++;
-            } else {
+            String state = awaitTerminal(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+            finals.merge(state, 1, Integer::sum);
+            if (!state.equals("SUCCEEDED") && !state.equals("CANCELLED")) {
                 lost++;
             }
         }
@@ -81,7 +90,7 @@ final class ServerLoad {
         out.put("seconds", settings.seconds());
         out.put("job", Map.of("width", settings.size(), "height", settings.size(), "steps", settings.steps()));
         out.put("accepted", accepted.get());
-        out.put("completed", completed);
+        out.put("finalStates", finals);
         out.put("lost", lost);
         out.put("rejected429", Map.of("submit", submitRejected.get(), "stream", streamRejected.get()));
         out.put("streamsFollowed", streams.get());
@@ -112,10 +121,11 @@ final class ServerLoad {
                 accepted.incrementAndGet();
                 String id = Json.MAPPER.readTree(r.body()).get("id").asText();
                 ids.add(id);
-                if (!streaming || !follow(id)) {
-                    awaitTerminal(id, end + TimeUnit.SECONDS.toNanos(120));
+                boolean followed = streaming && follow(id, end);
+                String state = followed ? "STREAMED" : awaitTerminal(id, end);
+                if (!state.equals("UNFINISHED") && System.nanoTime() < end) {
+                    jobMs.add((System.nanoTime() - t0) / 1e6);
                 }
-                jobMs.add((System.nanoTime() - t0) / 1e6);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -125,24 +135,80 @@ final class ServerLoad {
         }
     }
 
-    /** Reads the job's event stream to its end; false when the stream was refused (429) and the job must be polled. */
-    private boolean follow(String id) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/jobs/" + id + "/events"))
+    /** Submits without waiting; opens a stream per job, read in the background, at most 8 open at once. */
+    private void flood(long end) {
+        java.util.concurrent.Semaphore open = new java.util.concurrent.Semaphore(8);
+        while (System.nanoTime() < end) {
+            try {
+                HttpResponse<String> r = send(post("/jobs/generate", "{\"prompt\":\"a photo of a cat\",\"seed\":"
+                        + seeds.incrementAndGet() + ",\"steps\":" + settings.steps() + ",\"width\":"
+                        + settings.size() + ",\"height\":" + settings.size() + "}"));
+                if (r.statusCode() == 429) {
+                    submitRejected.incrementAndGet();
+                    Thread.sleep(200);
+                    continue;
+                }
+                if (r.statusCode() != 202) {
+                    errors.incrementAndGet();
+                    continue;
+                }
+                accepted.incrementAndGet();
+                String id = Json.MAPPER.readTree(r.body()).get("id").asText();
+                ids.add(id);
+                if (open.tryAcquire()) {
+                    http.sendAsync(events(id), HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
+                        open.release();
+                        if (err != null) {
+                            errors.incrementAndGet();
+                        } else if (resp.statusCode() == 429) {
+                            streamRejected.incrementAndGet();
+                        } else if (resp.statusCode() == 200) {
+                            streams.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    });
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                errors.incrementAndGet();
+            }
+        }
+    }
+
+    private HttpRequest events(String id) {
+        return HttpRequest.newBuilder(URI.create(base + "/jobs/" + id + "/events"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
                 .timeout(Duration.ofMinutes(5)).build();
-        HttpResponse<Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
-        try (Stream<String> lines = r.body()) {
-            if (r.statusCode() == 429) {
-                streamRejected.incrementAndGet();
-                return false;
-            }
-            if (r.statusCode() != 200) {
-                errors.incrementAndGet();
-                return false;
-            }
+    }
+
+    /**
+     * Follows the job on its event stream until it ends or the run does; false when the stream was refused (429) and
+     * the job must be polled.
+     */
+    private boolean follow(String id, long end) throws Exception {
+        java.util.concurrent.CompletableFuture<HttpResponse<Void>> f = http.sendAsync(events(id),
+                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r;
+        try {
+            r = f.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException stillStreaming) {
+            f.cancel(true);
             streams.incrementAndGet();
-            lines.forEach(l -> { });
+            return true;
         }
+        if (r.statusCode() == 429) {
+            streamRejected.incrementAndGet();
+            return false;
+        }
+        if (r.statusCode() != 200) {
+            errors.incrementAndGet();
+            return false;
+        }
+        streams.incrementAndGet();
         return true;
     }
 
