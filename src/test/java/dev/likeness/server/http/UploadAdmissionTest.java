@@ -42,9 +42,9 @@ class UploadAdmissionTest {
         Limits limits = Limits.defaults().withDecodes(new DecodeLimits(4, ONE_IMAGE + (1 << 20)));
         try (LikenessServer server = TestServers.start(TestServers.config(dir).withLimits(limits), 0)) {
             RawHttp http = TestServers.client(server);
-            ExecutorService pool = Executors.newFixedThreadPool(8);
+            ExecutorService pool = Executors.newFixedThreadPool(48);
             List<Future<RawHttp.Response>> answers = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 48; i++) { // the probe's 48 concurrent maximum-size uploads
                 answers.add(pool.submit(() -> http.postPng("/api/v1/uploads", png)));
             }
             Map<String, Integer> outcomes = new TreeMap<>();
