@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * The server under load on loopback: job-status polling throughput from several keep-alive clients, and generate
  * latency (submit to finished, real engine) on the given model (default: the demo model).
  */
-@Command(name = "server", description = "Status-polling throughput and generate latency of the real server (JSON).")
+@Command(name = "server", description = "Status-polling throughput and generate latency of the real server, or "
+        + "(--load) a bounded load test (JSON).")
 final class ServerBench implements Callable<Integer> {
     @Option(names = "--model", description = "Model to serve (default: the built-in demo model)")
     Path model;
@@ -46,12 +47,27 @@ final class ServerBench implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "64")
     int size;
 
+    @Option(names = "--load", description = "Load test instead: --clients clients submitting, polling and streaming "
+            + "at once for --seconds seconds (suggested: --clients 16 --seconds 20 --steps 4)")
+    boolean load;
+
     @Override
     public Integer call() throws Exception {
         Path data = Files.createTempDirectory("likeness-bench-");
         ServerConfig config = ServerConfig.defaults(data).withPort(0).withPy4jPort(-1)
                 .withModelsDir(ModelLocator.modelsDir()).withModel(model == null ? null : model.toAbsolutePath());
         try (LikenessServer server = LikenessServer.start(config, new LocalEngine())) {
+            if (load) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("benchmark", "server-load");
+                out.put("model", model == null ? "likeness-demo" : model.toString());
+                out.put("cpus", Runtime.getRuntime().availableProcessors());
+                out.put("java", System.getProperty("java.version"));
+                out.putAll(new ServerLoad(server.port(), server.token(),
+                        new ServerLoad.Settings(clients, seconds, steps, size)).run());
+                System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+                return 0;
+            }
             HttpClient client = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port() + "/api/v1";
             String first = submit(client, base, server.token(), 0);

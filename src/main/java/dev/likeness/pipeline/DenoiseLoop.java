@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import dev.likeness.engine.model.unet.UNet2DCondition;
+import dev.likeness.engine.nn.BlockBoundary;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.Scheduler;
 import java.util.function.IntFunction;
@@ -64,20 +65,23 @@ public final class DenoiseLoop {
             int progressTotal) {
         long[] timesteps = sched.timesteps();
         NDArray current = latents;
-        for (int i = start; i < timesteps.length; i++) {
-            cancel.throwIfCancelled();
-            hook.beforeStep(i, timesteps[i]);
-            NDArray next;
-            try (NDScope scope = new NDScope()) {
-                next = sched.step(predict(current, sched, i, condAt.apply(i)), i, current, gen);
-                NDScope.unregister(next);
+        // the cancel is checked before each step and, through BlockBoundary, between the UNet's blocks
+        try (BlockBoundary.Installed b = BlockBoundary.install(cancel::throwIfCancelled)) {
+            for (int i = start; i < timesteps.length; i++) {
+                cancel.throwIfCancelled();
+                hook.beforeStep(i, timesteps[i]);
+                NDArray next;
+                try (NDScope scope = new NDScope()) {
+                    next = sched.step(predict(current, sched, i, condAt.apply(i)), i, current, gen);
+                    NDScope.unregister(next);
+                }
+                if (current != latents) {
+                    current.close();
+                }
+                current = next;
+                hook.afterStep(i, current);
+                listener.onProgress(progressOffset + i - start + 1, progressTotal, "denoising");
             }
-            if (current != latents) {
-                current.close();
-            }
-            current = next;
-            hook.afterStep(i, current);
-            listener.onProgress(progressOffset + i - start + 1, progressTotal, "denoising");
         }
         return current;
     }

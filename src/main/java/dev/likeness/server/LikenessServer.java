@@ -15,6 +15,7 @@ import dev.likeness.server.py4j.GuardedGatewayServer;
 import dev.likeness.server.security.HostCheck;
 import dev.likeness.server.security.RuntimeFile;
 import dev.likeness.server.security.Tokens;
+import dev.likeness.server.uploads.DecodeAdmission;
 import dev.likeness.server.uploads.UploadStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,15 +34,17 @@ public final class LikenessServer implements AutoCloseable {
     private final JobService jobs;
     private final HttpApi http;
     private final GuardedGatewayServer gateway;
+    private final UploadStore uploads;
 
     private LikenessServer(ServerConfig config, String token, ActiveModel model, JobService jobs, HttpApi http,
-            GuardedGatewayServer gateway) {
+            GuardedGatewayServer gateway, UploadStore uploads) {
         this.config = config;
         this.token = token;
         this.model = model;
         this.jobs = jobs;
         this.http = http;
         this.gateway = gateway;
+        this.uploads = uploads;
     }
 
     public static LikenessServer start(ServerConfig config, EngineBinding engine) throws IOException {
@@ -69,11 +72,11 @@ public final class LikenessServer implements AutoCloseable {
                 GatewayEntryPoint entry = new GatewayEntryPoint(jobs, concepts, uploads,
                         () -> ModelViews.listing(engine.models(), model, config.modelsDir()), config.limits());
                 gateway = new GuardedGatewayServer(entry, InetAddress.getLoopbackAddress(), config.py4jPort(), token,
-                        config.limits().maxUploadBytes());
+                        config.limits().maxUploadBytes(), config.limits().gateway());
                 gateway.start(true);
             }
             jobs.start();
-            LikenessServer server = new LikenessServer(config, token, model, jobs, http, gateway);
+            LikenessServer server = new LikenessServer(config, token, model, jobs, http, gateway, uploads);
             RuntimeFile.write(config.runtimeFile(), new RuntimeFile.Content(1, ProcessHandle.current().pid(),
                     "http://" + urlHost(config.host()) + ":" + http.port(), config.host(), http.port(),
                     gateway != null ? gateway.getListeningPort() : -1, token, Instant.now().toString()));
@@ -113,21 +116,32 @@ public final class LikenessServer implements AutoCloseable {
         return config;
     }
 
+    /** The admission of image decodes (tests and the load benchmark read its peak). */
+    public DecodeAdmission uploadDecodes() {
+        return uploads.decodes();
+    }
+
     /** For in-process callers (tests, embedding). Never logged. */
     public String token() {
         return token;
     }
 
-    /** Stops HTTP and Py4J, lets the running job checkpoint, removes runtime.json. */
+    /**
+     * Removes runtime.json, stops HTTP and Py4J, and interrupts the running job at its next step or UNet block (it is
+     * journaled as interrupted and resumes on the next start). Returns within a few seconds: a job that cannot stop
+     * in {@code JobService.STOP_GRACE} is left to the process exit, and the model it uses is then not freed under it.
+     */
     @Override
     public void close() throws IOException {
         RuntimeFile.delete(config.runtimeFile());
+        jobs.beginStop();
         http.close();
         if (gateway != null) {
             gateway.shutdown();
         }
-        jobs.close();
-        model.close();
+        if (jobs.stop(JobService.STOP_GRACE)) {
+            model.close();
+        }
     }
 
 }

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.likeness.util.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +23,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A validated, memory-mapped safetensors file. The header is checked completely before any tensor is touched
@@ -31,6 +35,12 @@ import java.util.Map;
 public final class SafetensorsFile implements AutoCloseable {
     /** Headers of real checkpoints are well under 10 MB; anything larger is refused before it is read. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /** Most dimensions a tensor may have (Stable Diffusion's have at most 4). */
+    public static final int MAX_RANK = 8;
+    /** Header JSON with duplicate keys refused by the parser (otherwise a second entry would silently win). */
+    private static final ObjectReader HEADER_READER = Json.MAPPER.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:field|Object property) '(.*?)'");
 
     private final Path path;
     private final FileChannel channel;
@@ -78,8 +88,13 @@ public final class SafetensorsFile implements AutoCloseable {
         readFully(channel, header, 8);
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(header.array());
+            root = HEADER_READER.readTree(header.array());
         } catch (IOException e) {
+            Matcher dup = DUPLICATE.matcher(String.valueOf(e.getMessage()));
+            if (dup.find()) {
+                throw new WeightsFormatException(where + "invalid safetensors header: the name '" + dup.group(1)
+                        + "' appears twice");
+            }
             throw new WeightsFormatException(where + "not a safetensors file (header is not JSON)");
         }
         if (root == null || !root.isObject()) {
@@ -125,6 +140,10 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         TensorDType dtype = TensorDType.parse(node.get("dtype").asText());
         JsonNode shapeNode = node.get("shape");
+        if (shapeNode.size() > MAX_RANK) {
+            throw new WeightsFormatException(at + "has " + shapeNode.size() + " dimensions; at most " + MAX_RANK
+                    + " are allowed");
+        }
         long[] shape = new long[shapeNode.size()];
         long numel = 1;
         for (int i = 0; i < shape.length; i++) {

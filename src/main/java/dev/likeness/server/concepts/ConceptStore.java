@@ -47,10 +47,11 @@ public final class ConceptStore {
     public synchronized List<Concept> list() {
         List<Concept> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
+            Path realRoot = root.toRealPath();
             for (Path dir : (Iterable<Path>) dirs.sorted()::iterator) {
                 String name = dir.getFileName().toString();
-                if (SafeName.CONCEPT.matcher(name).matches() && Files.isRegularFile(dir.resolve(MANIFEST),
-                        LinkOption.NOFOLLOW_LINKS)) {
+                if (SafeName.CONCEPT.matcher(name).matches() && insideLibrary(realRoot, dir)
+                        && Files.isRegularFile(dir.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS)) {
                     try {
                         out.add(read(name, dir));
                     } catch (IOException e) {
@@ -143,6 +144,15 @@ public final class ConceptStore {
         }
         move(staged, dst);
         return read(name, dst);
+    }
+
+    /** Listed only when every route would serve it: a link that leaves the library is not. */
+    private static boolean insideLibrary(Path realRoot, Path dir) {
+        try {
+            return dir.toRealPath().startsWith(realRoot);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Path existing(String name) {

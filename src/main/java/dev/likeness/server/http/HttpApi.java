@@ -22,6 +22,7 @@ import java.util.logging.Logger;
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
     private final Javalin app;
+    private final JobEventStream events;
 
     /** The shared services the routes use. */
     public record Services(JobService jobs, ConceptStore concepts, UploadStore uploads, ModelProvider models,
@@ -29,12 +30,13 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(ServerConfig config, String token, Services s) {
         long maxJson = config.limits().maxJsonBytes();
+        this.events = new JobEventStream(s.jobs(), config.limits().maxEventStreams(), config.limits().eventStreamIdle());
         List<Routes.Route> routes = Routes.table(new SystemHandlers(s.jobs(), s.py4j()),
                 new ModelHandlers(s.models(), s.activeModel(), config.modelsDir(), s.jobs(), maxJson),
                 new ConceptHandlers(s.concepts(), maxJson),
                 new UploadHandlers(s.uploads(), config.limits().maxUploadBytes()),
                 new JobHandlers(s.jobs(), maxJson),
-                new JobEventStream(s.jobs(), config.limits().maxEventStreams()));
+                events);
         RequestGuard guard = new RequestGuard(new HostCheck(config.host(), config.allowedHosts()),
                 config.allowedOrigins(), token);
         this.app = Javalin.create(c -> {
@@ -44,6 +46,7 @@ public final class HttpApi implements AutoCloseable {
             c.jetty.defaultPort = config.port();
             c.http.maxRequestSize = Math.max(maxJson, config.limits().maxUploadBytes());
             c.http.prefer405over404 = true;
+            c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
         });
         app.before(guard);
@@ -79,11 +82,12 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         app.stop();
     }
 
     private static void apiError(ApiException e, Context ctx) {
-        if (e.status() == 429) {
+        if (e.status() == 429 || e.code().equals("OUT_OF_MEMORY")) {
             ctx.header("Retry-After", "5");
         }
         write(ctx, e.status(), e.body());

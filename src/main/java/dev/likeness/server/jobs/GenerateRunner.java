@@ -57,7 +57,7 @@ public final class GenerateRunner implements JobRunner {
             try {
                 checked.add(concepts.get(names.get(i)).name());
             } catch (ApiException e) {
-                throw new ApiException(400, "UNKNOWN_CONCEPT", e.getMessage(), "concepts[" + i + "]");
+                throw ConceptRefs.refused(e, "concepts[" + i + "]");
             }
         }
         if (spec.path("images").size() > 1) {

@@ -12,6 +12,10 @@ public final class GpuErrors {
     private static final Pattern ABSOLUTE_PATH =
             Pattern.compile("(?:[A-Za-z]:)?[\\\\/](?:[^\\s'\"\\\\/]+[\\\\/])+([^\\s'\"\\\\/]+)");
 
+    /** "java.lang.IllegalStateException: " or "dev.x.FooException: " at the start of a message or after ": ". */
+    private static final Pattern CLASS_PREFIX =
+            Pattern.compile("(?:^|(?<=: ))(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)?: ?");
+
     private GpuErrors() {}
 
     public static JobError classify(Throwable t) {
@@ -31,8 +35,26 @@ public final class GpuErrors {
         if (t instanceof OutOfMemoryError) {
             return new JobError("SERVER_OUT_OF_MEMORY", "The server ran out of Java heap memory during this job.");
         }
-        String what = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
-        return new JobError("JOB_FAILED", withoutDirectories(what));
+        return new JobError("JOB_FAILED", withoutDirectories(userMessage(t)));
+    }
+
+    /**
+     * The message a user reads: the first message in the cause chain that is more than the wrapped cause's
+     * {@code toString()}, with Java class names removed ("dev.likeness...WeightsFormatException: bad header" becomes
+     * "bad header"). The class itself goes to the server log only.
+     */
+    static String userMessage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m == null || m.isBlank() || (c.getCause() != null && m.equals(c.getCause().toString()))) {
+                continue;
+            }
+            String clean = CLASS_PREFIX.matcher(firstLine(m)).replaceAll("").strip();
+            if (!clean.isEmpty()) {
+                return clean;
+            }
+        }
+        return "the job failed; the server log has the details";
     }
 
     /** Clients see file names, never the server's directories: "/home/u/x/model.bin" becomes "model.bin". */

@@ -21,6 +21,7 @@ public final class Job {
     private Progress progress = Progress.NONE;
     private JobError error;
     private int attempts;
+    private boolean cancelRequested;
     private long version;
 
     /** An immutable view for readers. */
@@ -53,6 +54,19 @@ public final class Job {
 
     public CancelSignal cancelSignal() {
         return cancel;
+    }
+
+    /** Marks a user's cancel (journaled by the caller first) and signals the runner. */
+    void requestCancel() {
+        synchronized (this) {
+            cancelRequested = true;
+        }
+        cancel.cancel();
+    }
+
+    /** True once a user asked to cancel this job (a server stop signals the runner too, but is not a cancel). */
+    synchronized boolean cancelRequested() {
+        return cancelRequested;
     }
 
     public synchronized Snapshot snapshot() {

@@ -21,7 +21,11 @@ import java.util.logging.Logger;
 public final class JobJournal implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JobJournal.class.getName());
 
-    /** One state change. {@code type} is submitted, started or finished. */
+    /**
+     * One state change. {@code type} is submitted, started, cancel-requested (a cancel of a running job, written
+     * before it is acknowledged), interrupted (a stop took the job off the worker; it resumes on the next start) or
+     * finished.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String type, String id, Long seq, String kind, String at, JobState state, JobError error) {
         static Entry submitted(Job job, String at) {
@@ -30,6 +34,14 @@ public final class JobJournal implements AutoCloseable {
 
         static Entry started(String id, String at) {
             return new Entry("started", id, null, null, at, null, null);
+        }
+
+        static Entry cancelRequested(String id, String at) {
+            return new Entry("cancel-requested", id, null, null, at, null, null);
+        }
+
+        static Entry interrupted(String id, String at) {
+            return new Entry("interrupted", id, null, null, at, null, null);
         }
 
         static Entry finished(String id, String at, JobState state, JobError error) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,9 @@ import java.util.stream.Stream;
  */
 public final class JobService implements AutoCloseable {
     public static final String SPEC_FILE = "spec.json";
+    /** How long a stop waits for the running job to reach its next step or UNet block. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    static final JobError CANCELLED_BY_USER = new JobError("CANCELLED", "cancelled by the user");
     private final Path jobsDir;
     private final Map<String, JobRunner> runners;
     private final UploadStore uploads;
@@ -109,7 +113,11 @@ public final class JobService implements AutoCloseable {
         return new ArrayList<>(jobs.values());
     }
 
-    /** Cancels a queued job at once, a running one at its next step; a finished job is left as it is. */
+    /**
+     * Cancels a queued job at once, a running one at its next step (or UNet block); a finished job is left as it is.
+     * The cancel of a running job is journaled before this returns, so it holds across a kill or a stop: such a job
+     * ends CANCELLED after any restart.
+     */
     public Job cancel(String rawId) {
         Job job = get(rawId);
         synchronized (this) {
@@ -117,9 +125,15 @@ public final class JobService implements AutoCloseable {
                 finishNow(job, JobState.CANCELLED, new JobError("CANCELLED", "cancelled before it started"));
                 return job;
             }
-        }
-        if (!job.state().terminal()) {
-            job.cancelSignal().cancel();
+            if (job.state().terminal() || job.cancelRequested()) {
+                return job;
+            }
+            try {
+                journal.append(JobJournal.Entry.cancelRequested(job.id(), Instant.now().toString()));
+            } catch (IOException e) {
+                throw new ApiException(500, "STORAGE_ERROR", "the job journal could not be written");
+            }
+            job.requestCancel();
         }
         return job;
     }
@@ -128,11 +142,27 @@ public final class JobService implements AutoCloseable {
         return new JobResults(job.dir().resolve("results"));
     }
 
-    /** Stops the worker; a running job stays RUNNING in the journal and resumes on the next start. */
+    /** Asks the running job to stop at its next step or block (it is journaled as interrupted and resumes). */
+    public void beginStop() {
+        worker.beginStop();
+    }
+
+    /**
+     * Stops the worker, waiting at most {@code grace} for the running job to reach a point where it can stop.
+     * Returns false when it did not: the caller must then not free what the job still uses (the model).
+     */
+    public boolean stop(Duration grace) throws IOException {
+        boolean stopped = worker.stop(grace);
+        if (stopped) {
+            journal.close();
+        }
+        return stopped;
+    }
+
+    /** {@link #stop} with a grace of {@link #STOP_GRACE}. */
     @Override
     public void close() throws IOException {
-        worker.stop();
-        journal.close();
+        stop(STOP_GRACE);
     }
 
     private List<Path> inputFiles(ObjectNode spec) {
@@ -203,8 +233,11 @@ public final class JobService implements AutoCloseable {
             Instant finished = null;
             JobError error = null;
             int attempts = 0;
+            String cancelAt = null;
             for (JobJournal.Entry e : entries) {
-                if (e.type().equals("started")) {
+                if (e.type().equals("cancel-requested")) {
+                    cancelAt = e.at();
+                } else if (e.type().equals("started")) {
                     state = JobState.RUNNING;
                     started = Instant.parse(e.at());
                     attempts++;
@@ -214,7 +247,11 @@ public final class JobService implements AutoCloseable {
                     error = e.error();
                 }
             }
-            if (!state.terminal() && !Files.isRegularFile(job.dir().resolve(SPEC_FILE))) {
+            if (!state.terminal() && cancelAt != null) {
+                state = JobState.CANCELLED;
+                finished = Instant.parse(cancelAt);
+                error = CANCELLED_BY_USER;
+            } else if (!state.terminal() && !Files.isRegularFile(job.dir().resolve(SPEC_FILE))) {
                 state = JobState.FAILED;
                 finished = Instant.now();
                 error = new JobError("INTERRUPTED", "the job's files were lost when the server stopped");

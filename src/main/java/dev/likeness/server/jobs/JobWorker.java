@@ -2,6 +2,7 @@ package dev.likeness.server.jobs;
 
 import dev.likeness.pipeline.CancelSignal;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -34,29 +35,36 @@ final class JobWorker {
         thread.start();
     }
 
-    /**
-     * Asks the running job to stop at its next step and waits for the worker to end. The thread is not
-     * interrupted: an interrupt would close the journal's FileChannel under a write.
-     */
-    void stop() {
+    /** Asks the running job to stop at its next step or UNet block; takes no new job. */
+    void beginStop() {
         stopping = true;
         Job running = current;
         if (running != null) {
             running.cancelSignal().cancel();
         }
+    }
+
+    /**
+     * {@link #beginStop} and waits at most {@code grace} for the worker to end; false when it is still running. The
+     * thread is not interrupted: an interrupt would close the journal's FileChannel under a write.
+     */
+    boolean stop(Duration grace) {
+        beginStop();
+        if (!thread.isAlive()) {
+            return true;
+        }
         try {
-            // The model is closed after this returns: a job still running on it would read freed weights.
-            while (true) {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-                if (!thread.isAlive()) {
-                    break;
-                }
-                LOG.warning("waiting for job " + (running != null ? running.id() : "?") + " to reach a step where it "
-                        + "can stop");
-            }
+            thread.join(Math.max(1, grace.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (thread.isAlive()) {
+            Job running = current;
+            LOG.warning("job " + (running != null ? running.id() : "?") + " did not reach a point where it can stop "
+                    + "within " + grace.toSeconds() + " s; it resumes on the next start");
+            return false;
+        }
+        return true;
     }
 
     private void loop() {
@@ -101,12 +109,17 @@ final class JobWorker {
             runner.run(ctx);
             finish(job, JobState.SUCCEEDED, null);
         } catch (Throwable t) { // any failure ends this job only; the worker stays up for the next one
+            if (job.cancelRequested() && (t instanceof CancelSignal.CancelledException || stopping)) {
+                finish(job, JobState.CANCELLED, JobService.CANCELLED_BY_USER);
+                return;
+            }
             if (stopping) {
+                journal.append(JobJournal.Entry.interrupted(job.id(), Instant.now().toString()));
                 LOG.info("job " + job.id() + " interrupted by shutdown; it resumes on the next start");
                 return;
             }
             if (t instanceof CancelSignal.CancelledException) {
-                finish(job, JobState.CANCELLED, new JobError("CANCELLED", "cancelled by the user"));
+                finish(job, JobState.CANCELLED, JobService.CANCELLED_BY_USER);
                 return;
             }
             JobError error = GpuErrors.classify(t);

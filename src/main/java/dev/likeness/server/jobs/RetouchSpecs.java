@@ -51,7 +51,7 @@ final class RetouchSpecs {
         try {
             concept = concepts.get(name);
         } catch (ApiException e) {
-            throw new ApiException(400, "UNKNOWN_CONCEPT", e.getMessage(), field);
+            throw ConceptRefs.refused(e, field);
         }
         if (prompt != null && !PersonalConcept.names(prompt, concept.token())) {
             throw ApiException.badRequest("prompt", "the prompt must name the concept with its token "

@@ -20,7 +20,7 @@ import py4j.StringUtil;
 /**
  * One Py4J client connection, speaking the Py4J wire protocol but with a command allowlist instead of Py4J's
  * command set. The first command must be auth ({@code A}) with the token (constant-time compare) within
- * {@code authTimeoutMs}. After that only calls ({@code c}) on the entry point ({@code t}) to a
+ * {@code authTimeoutMs} of connecting (a fixed deadline). After that only calls ({@code c}) on the entry point ({@code t}) to a
  * {@link GatewayFacade} method, and no-op memory releases ({@code m}), are served. Reflection ({@code r}),
  * constructors ({@code i}), JVM views ({@code j}), fields, arrays, lists, help, dir, streams and shutdown
  * are refused, and so is any other target object.
@@ -35,9 +35,11 @@ final class GuardedConnection implements Runnable, Py4JServerConnection {
     private final int idleTimeoutMs;
     private final int maxLineBytes;
     private final Runnable onStop;
+    private final Runnable onAuthenticated;
+    private final long connectedNanos = System.nanoTime();
 
     GuardedConnection(Socket socket, String token, FacadeDispatcher dispatcher, int authTimeoutMs, int idleTimeoutMs,
-            int maxLineBytes, Runnable onStop) {
+            int maxLineBytes, Runnable onAuthenticated, Runnable onStop) {
         this.socket = socket;
         this.token = token;
         this.dispatcher = dispatcher;
@@ -45,19 +47,22 @@ final class GuardedConnection implements Runnable, Py4JServerConnection {
         this.idleTimeoutMs = idleTimeoutMs;
         this.maxLineBytes = maxLineBytes;
         this.onStop = onStop;
+        this.onAuthenticated = onAuthenticated;
     }
 
     @Override
     public void run() {
         try (socket) {
-            LineReader in = new LineReader(new BufferedInputStream(socket.getInputStream()));
+            DeadlineInputStream raw = new DeadlineInputStream(socket, socket.getInputStream());
+            raw.arm(connectedNanos + authTimeoutMs * 1_000_000L); // fixed from connect, not reset by each byte
+            LineReader in = new LineReader(new BufferedInputStream(raw));
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(socket.getOutputStream(),
                     StandardCharsets.UTF_8));
-            socket.setSoTimeout(authTimeoutMs);
             if (!authenticate(in, out)) {
                 return;
             }
-            socket.setSoTimeout(idleTimeoutMs);
+            onAuthenticated.run();
+            raw.disarm(idleTimeoutMs);
             while (true) {
                 String command = in.readLine(16);
                 if (command == null || command.equals("q")) {
@@ -130,19 +135,36 @@ final class GuardedConnection implements Runnable, Py4JServerConnection {
             if (part.isEmpty()) {
                 throw new ApiException(400, "BAD_ARGUMENTS", "empty argument");
             }
-            char type = part.charAt(0);
-            switch (type) {
-                case Protocol.STRING_TYPE -> args.add(StringUtil.unescape(part.substring(1)));
-                case Protocol.INTEGER_TYPE -> args.add(Protocol.getInteger(part));
-                case Protocol.LONG_TYPE -> args.add(Protocol.getLong(part));
-                case Protocol.BOOLEAN_TYPE -> args.add(Protocol.getBoolean(part));
-                case Protocol.BYTES_TYPE -> args.add(Protocol.getBytes(part));
-                case Protocol.NULL_TYPE -> args.add(null);
-                default -> throw new ApiException(403, "NOT_ALLOWED",
-                        "only strings, numbers and bytes may be passed to the gateway");
+            try {
+                args.add(value(part));
+            } catch (ApiException e) {
+                throw e;
+            } catch (RuntimeException e) { // e.g. "i12x" (NumberFormatException) or bad base64 bytes
+                throw new ApiException(400, "BAD_ARGUMENTS", "argument " + (args.size() + 1) + " is not a valid "
+                        + "value of its type");
             }
         }
         return args;
+    }
+
+    private static Object value(String part) {
+        char type = part.charAt(0);
+        switch (type) {
+            case Protocol.STRING_TYPE:
+                return StringUtil.unescape(part.substring(1));
+            case Protocol.INTEGER_TYPE:
+                return Protocol.getInteger(part);
+            case Protocol.LONG_TYPE:
+                return Protocol.getLong(part);
+            case Protocol.BOOLEAN_TYPE:
+                return Protocol.getBoolean(part);
+            case Protocol.BYTES_TYPE:
+                return Protocol.getBytes(part);
+            case Protocol.NULL_TYPE:
+                return null;
+            default:
+                throw new ApiException(403, "NOT_ALLOWED", "only strings, numbers and bytes may be passed to the gateway");
+        }
     }
 
     private static void skipToEnd(LineReader in) throws IOException {

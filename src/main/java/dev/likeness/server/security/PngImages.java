@@ -17,7 +17,18 @@ import javax.imageio.stream.ImageInputStream;
 public final class PngImages {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    public record Header(int width, int height) {}
+    /**
+     * What the IHDR declares.
+     *
+     * @param channels       samples per pixel (1 grey or palette, 2 grey + alpha, 3 RGB, 4 RGBA)
+     * @param bytesPerSample 2 for 16-bit images, else 1
+     */
+    public record Header(int width, int height, int channels, int bytesPerSample) {
+        /** Bytes of the decoded raster. */
+        public long decodedBytes() {
+            return (long) width * height * channels * bytesPerSample;
+        }
+    }
 
     private PngImages() {}
 
@@ -43,12 +54,27 @@ public final class PngImages {
             throw ApiException.tooLarge("IMAGE_TOO_LARGE", "image " + width + "×" + height + " exceeds the limit of "
                     + limits.maxImageSide() + " pixels per side and " + limits.maxImagePixels() + " pixels in all");
         }
-        return new Header((int) width, (int) height);
+        int bitDepth = data[24] & 0xff;
+        int channels = switch (data[25] & 0xff) {
+            case 0, 3 -> 1;
+            case 4 -> 2;
+            case 2 -> 3;
+            case 6 -> 4;
+            default -> throw invalid("the PNG declares an unknown colour type " + (data[25] & 0xff));
+        };
+        return new Header((int) width, (int) height, channels, bitDepth > 8 ? 2 : 1);
     }
 
-    /** Inspects, then decodes with metadata ignored. Any decoder failure becomes a 400 with the decoder's reason. */
+    /**
+     * Inspects, then decodes with metadata ignored. A decoder failure becomes a 400 with the decoder's reason, except
+     * running out of memory, which is the server's fault (503 {@code OUT_OF_MEMORY}), never a bad image.
+     */
     public static BufferedImage decode(byte[] data, Limits limits) {
-        Header header = inspect(data, limits);
+        return decode(data, inspect(data, limits));
+    }
+
+    /** Decodes an image whose header was inspected already. */
+    public static BufferedImage decode(byte[] data, Header header) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
         if (!readers.hasNext()) {
             throw new ApiException(500, "NO_PNG_DECODER", "this Java runtime has no PNG decoder");
@@ -60,15 +86,30 @@ public final class PngImages {
                 throw invalid("the PNG header is inconsistent");
             }
             return reader.read(0);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ApiException api) {
-                throw api;
-            }
-            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw invalid("the PNG could not be decoded: " + reason);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            throw failure(e);
         } finally {
             reader.dispose();
         }
+    }
+
+    /** What a decoder failure tells the client: out of memory (anywhere in the causes) is 503, the rest 400. */
+    public static ApiException failure(Throwable e) {
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return new ApiException(503, "OUT_OF_MEMORY", "the server ran out of memory while decoding the image; "
+                        + "try again shortly");
+            }
+        }
+        String reason = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage().strip()
+                : e.getClass().getSimpleName();
+        if (e.getCause() != null && e.getCause().getMessage() != null) {
+            reason = reason.replaceAll(":$", "") + ": " + e.getCause().getMessage();
+        }
+        return invalid("the PNG could not be decoded: " + reason);
     }
 
     private static ApiException invalid(String message) {

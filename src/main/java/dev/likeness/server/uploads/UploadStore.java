@@ -15,19 +15,21 @@ import java.time.Instant;
 import java.util.stream.Stream;
 
 /**
- * PNG images waiting to be used by a job. An upload is validated completely (header limits, then a full decode)
- * before it is stored, so jobs only ever see images that decode. Uploads expire after {@link #TTL}.
+ * PNG images waiting to be used by a job. An upload is validated completely (header limits and admission, then a
+ * full decode) before it is stored, so jobs only ever see images that decode. Uploads expire after {@link #TTL}.
  */
 public final class UploadStore {
     public static final Duration TTL = Duration.ofHours(2);
     private final Path root;
     private final Limits limits;
+    private final DecodeAdmission decodes;
 
     public record Upload(String id, int width, int height, long bytes) {}
 
     public UploadStore(Path root, Limits limits) {
         this.root = root;
         this.limits = limits;
+        this.decodes = new DecodeAdmission(limits.decodes());
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -35,15 +37,20 @@ public final class UploadStore {
         }
     }
 
+    /**
+     * Header limits, the pending-upload count and the decode admission (count and decoded bytes, from the IHDR) are
+     * all checked before the image is decoded; only then is it decoded in full, and stored.
+     */
     public Upload put(byte[] png) {
         PngImages.Header header = PngImages.inspect(png, limits);
-        PngImages.decode(png, limits);
         synchronized (this) {
-            expire();
-            if (count() >= limits.maxPendingUploads()) {
-                throw new ApiException(429, "TOO_MANY_UPLOADS", "too many uploads are waiting for a job (limit "
-                        + limits.maxPendingUploads() + "); submit jobs or wait for uploads to expire");
-            }
+            checkRoom();
+        }
+        try (DecodeAdmission.Ticket t = decodes.admit(header)) {
+            PngImages.decode(png, header);
+        }
+        synchronized (this) {
+            checkRoom();
             String id = "up-" + Tokens.randomHex(12);
             try {
                 AtomicFiles.writeBytes(root.resolve(id + ".png"), png);
@@ -52,6 +59,19 @@ public final class UploadStore {
             }
             return new Upload(id, header.width(), header.height(), png.length);
         }
+    }
+
+    private void checkRoom() {
+        expire();
+        if (count() >= limits.maxPendingUploads()) {
+            throw new ApiException(429, "TOO_MANY_UPLOADS", "too many uploads are waiting for a job (limit "
+                    + limits.maxPendingUploads() + "); submit jobs or wait for uploads to expire");
+        }
+    }
+
+    /** The decode admission (shared by HTTP and Py4J uploads). */
+    public DecodeAdmission decodes() {
+        return decodes;
     }
 
     /** The stored file of an upload; 400 naming {@code field} when the id is unknown or expired. */

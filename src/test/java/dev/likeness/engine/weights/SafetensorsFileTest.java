@@ -99,4 +99,28 @@ class SafetensorsFileTest {
         assertThrows(WeightsFormatException.class, () -> SafetensorsFile.open(tiny).close());
         assertThrows(WeightsFormatException.class, () -> SafetensorsFile.open(tmp.resolve("missing")).close());
     }
+
+    /** Issue 17 item 5: a name given twice is refused (not "the second entry wins"), and so is a rank over 8. */
+    @Test
+    void refusesDuplicateNamesAndTooManyDimensions() throws IOException {
+        Path dup = raw("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]);
+        WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> SafetensorsFile.open(dup).close());
+        assertTrue(e.getMessage().contains("'x' appears twice"), e.getMessage());
+        Path dupMeta = raw("{\"__metadata__\":{\"a\":\"1\",\"a\":\"2\"},"
+                + "\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8]);
+        assertThrows(WeightsFormatException.class, () -> SafetensorsFile.open(dupMeta).close());
+        for (int rank : new int[] {9, 1000}) {
+            String shape = String.join(",", java.util.Collections.nCopies(rank, "1"));
+            Path p = raw("{\"x\":{\"dtype\":\"F32\",\"shape\":[" + shape + "],\"data_offsets\":[0,4]}}",
+                    new byte[4]);
+            WeightsFormatException r = assertThrows(WeightsFormatException.class, () -> SafetensorsFile.open(p).close());
+            assertTrue(r.getMessage().contains(rank + " dimensions; at most 8"), r.getMessage());
+        }
+        String eight = String.join(",", java.util.Collections.nCopies(8, "1"));
+        try (SafetensorsFile ok = SafetensorsFile.open(raw("{\"x\":{\"dtype\":\"F32\",\"shape\":[" + eight
+                + "],\"data_offsets\":[0,4]}}", new byte[4]))) {
+            assertEquals(8, ok.tensors().get("x").shape().length);
+        }
+    }
 }

@@ -19,7 +19,7 @@ class ApiDocsTest {
         List<String> routes = new ArrayList<>();
         for (Routes.Route r : Routes.table(new SystemHandlers(null, false), new ModelHandlers(null, null, null, null,
                 0), new ConceptHandlers(null, 0), new UploadHandlers(null, 0), new JobHandlers(null, 0),
-                new JobEventStream(null, 0))) {
+                new JobEventStream(null, 0, java.time.Duration.ZERO))) {
             String heading = r.method().name() + " " + r.path();
             routes.add(heading);
             assertTrue(doc.contains("### `" + heading + "`"), "undocumented route: " + heading);

@@ -30,4 +30,20 @@ class GpuErrorsTest {
         assertEquals("bad m.safetensors", GpuErrors.withoutDirectories("bad C:\\Users\\ann\\m.safetensors"));
         assertEquals("steps must be 1/2 of x", GpuErrors.withoutDirectories("steps must be 1/2 of x"));
     }
+
+    /** Issue 17: users see a message and a code; Java class names go to the log only. */
+    @Test
+    void javaClassNamesNeverReachTheUser() {
+        Exception wrapped = new IllegalStateException(new dev.likeness.engine.weights.WeightsFormatException(
+                "/models/m.safetensors: invalid safetensors header"));
+        JobError e = GpuErrors.classify(wrapped);
+        assertEquals("JOB_FAILED", e.code());
+        assertEquals("m.safetensors: invalid safetensors header", e.message());
+        assertEquals("bad value", GpuErrors.classify(new RuntimeException(
+                "java.lang.IllegalArgumentException: bad value")).message());
+        assertEquals("loading failed: no weights", GpuErrors.classify(new RuntimeException(
+                "loading failed: dev.likeness.engine.weights.WeightsFormatException: no weights")).message());
+        String none = GpuErrors.classify(new NullPointerException()).message();
+        assertTrue(!none.contains("NullPointerException") && !none.isBlank(), none);
+    }
 }

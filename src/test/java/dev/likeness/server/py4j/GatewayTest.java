@@ -11,7 +11,9 @@ import dev.likeness.server.support.Py4jWire;
 import dev.likeness.server.support.TestServers;
 import dev.likeness.util.Json;
 import java.io.ByteArrayInputStream;
+import dev.likeness.server.config.GatewayLimits;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Base64;
 import javax.imageio.ImageIO;
@@ -146,7 +148,8 @@ class GatewayTest {
     @Test
     void silentClientIsDroppedAfterTheAuthTimeout() throws Exception {
         GuardedGatewayServer gw = new GuardedGatewayServer(new GatewayEntryPoint(null, null, null, null, null),
-                InetAddress.getLoopbackAddress(), 0, "secret", 1024, 300, 1000);
+                InetAddress.getLoopbackAddress(), 0, "secret", 1024,
+                new GatewayLimits(Duration.ofMillis(300), Duration.ofSeconds(1), 16, 64));
         gw.start(true);
         try (Py4jWire w = new Py4jWire(gw.getListeningPort())) {
             long t0 = System.currentTimeMillis();

@@ -78,7 +78,7 @@ class SecurityUnitsTest {
         assertEquals(413, tooMany.status());
         assertEquals(400, assertThrows(ApiException.class, () -> PngImages.inspect(Pngs.declaring(0, 10), limits))
                 .status());
-        assertEquals(new PngImages.Header(64, 32), PngImages.inspect(Pngs.valid(64, 32), limits));
+        assertEquals(new PngImages.Header(64, 32, 3, 1), PngImages.inspect(Pngs.valid(64, 32), limits));
         assertEquals(64, PngImages.decode(Pngs.valid(64, 32), limits).getWidth());
         // declares 3000×3000 (within limits) but carries far too little pixel data: a clean 400
         ApiException lying = assertThrows(ApiException.class, () -> PngImages.decode(Pngs.declaring(3000, 3000),

@@ -1,5 +1,6 @@
 package dev.likeness.server.support;
 
+import dev.likeness.engine.nn.BlockBoundary;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
@@ -14,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Test double of an engine: paints a gradient determined by the seed, reports progress per step, honours
- * cancel between steps. A prompt containing "oom" fails the way DJL reports CUDA out-of-memory.
+ * cancel between steps and, like the UNet, between the 10 ms "blocks" of a step. A prompt containing "oom" fails the way DJL reports CUDA out-of-memory; "bad weights" fails with a
+ * wrapped loader exception.
  */
 public final class FakeGenerator implements ImageGenerator {
     public static final List<String> PROMPTS_RUN = new CopyOnWriteArrayList<>();
@@ -33,17 +35,16 @@ public final class FakeGenerator implements ImageGenerator {
             throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 7.79 GiB "
                     + "total capacity)");
         }
-        for (int step = 1; step <= request.steps(); step++) {
-            cancel.throwIfCancelled();
-            if (stepMillis > 0) {
-                try {
-                    Thread.sleep(stepMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CancelSignal.CancelledException();
-                }
+        if (request.prompt().contains("bad weights")) { // a loader error wrapped the way runners see them
+            throw new IllegalStateException(new dev.likeness.engine.weights.WeightsFormatException(
+                    "demo.safetensors: invalid safetensors header"));
+        }
+        try (BlockBoundary.Installed b = BlockBoundary.install(cancel::throwIfCancelled)) {
+            for (int step = 1; step <= request.steps(); step++) {
+                cancel.throwIfCancelled();
+                slowStep();
+                listener.onProgress(step, request.steps(), "denoising");
             }
-            listener.onProgress(step, request.steps(), "denoising");
         }
         List<GeneratedImage> out = new ArrayList<>();
         for (int k = 0; k < request.count(); k++) {
@@ -51,6 +52,20 @@ public final class FakeGenerator implements ImageGenerator {
             out.add(new GeneratedImage(paint(request.width(), request.height(), seed), seed, Map.of("fake", true)));
         }
         return out;
+    }
+
+    /** One step of {@code stepMillis}, made of 10 ms "blocks" with the UNet's block-boundary check between them. */
+    private void slowStep() {
+        long end = System.nanoTime() + stepMillis * 1_000_000L;
+        for (long left = stepMillis; left > 0; left = (end - System.nanoTime()) / 1_000_000L) {
+            try {
+                Thread.sleep(Math.min(10, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelSignal.CancelledException();
+            }
+            BlockBoundary.check();
+        }
     }
 
     public static BufferedImage paint(int w, int h, long seed) {

@@ -41,6 +41,29 @@ public final class Pngs {
         return out.toByteArray();
     }
 
+    /**
+     * A valid, fully decodable {@code side}×{@code side} RGBA 16-bit PNG of transparent black: at 4096² it is about
+     * 127 KB on disk and 128 MiB decoded, the largest image the default limits admit.
+     */
+    public static byte[] rgba16(int side) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(side).putInt(side).put((byte) 16).put((byte) 6)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, new Deflater(9))) {
+            byte[] row = new byte[1 + side * 8]; // filter byte 0, then 4 samples of 2 bytes per pixel
+            for (int y = 0; y < side; y++) {
+                z.write(row);
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        chunk(out, "IDAT", idat.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     /** A valid image with an extra zTXt chunk inflating to {@code inflatedBytes}. */
     public static byte[] withTextBomb(int inflatedBytes) {
         byte[] png = valid(8, 8);

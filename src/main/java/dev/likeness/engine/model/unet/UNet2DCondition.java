@@ -3,6 +3,7 @@ package dev.likeness.engine.model.unet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.nn.Attention;
+import dev.likeness.engine.nn.BlockBoundary;
 import dev.likeness.engine.nn.Conv2d;
 import dev.likeness.engine.nn.GroupNorm;
 import dev.likeness.engine.nn.Ops;
@@ -113,6 +114,8 @@ public final class UNet2DCondition {
     }
 
     /**
+     * Calls {@link BlockBoundary#check()} after each down, mid and up layer (a cancel lands within one block).
+     *
      * @param sample    noisy latents (batch, 4, h, w)
      * @param timesteps (batch,) or a single value broadcast over the batch
      * @param context   text states (batch, tokens, cross_attention_dim)
@@ -130,6 +133,7 @@ public final class UNet2DCondition {
             for (int j = 0; j < block.resnets.size(); j++) {
                 h = block.layer(j, h, temb, context);
                 skips.push(h);
+                BlockBoundary.check();
             }
             if (block.downsampler != null) {
                 h = block.downsampler.forward(h);
@@ -139,9 +143,11 @@ public final class UNet2DCondition {
         h = mid.resnets.get(0).forward(h, temb);
         h = mid.attentions.get(0).forward(h, context);
         h = mid.resnets.get(1).forward(h, temb);
+        BlockBoundary.check();
         for (UNetBlock block : up) {
             for (int j = 0; j < block.resnets.size(); j++) {
                 h = block.layer(j, h.concat(skips.pop(), 1), temb, context);
+                BlockBoundary.check();
             }
             if (block.upsampler != null) {
                 NDArray next = skips.peek();
