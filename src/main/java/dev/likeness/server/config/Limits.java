@@ -33,6 +33,11 @@ public record Limits(long maxJsonBytes, long maxUploadBytes, int maxImageSide, l
                 maxPendingUploads, maxQueuedJobs, maxEventStreams, eventStreamIdle, decodes, gateway);
     }
 
+    public Limits withCounts(int imagesPerJob, int pendingUploads) {
+        return new Limits(maxJsonBytes, maxUploadBytes, maxImageSide, maxImagePixels, imagesPerJob, maxPromptChars,
+                pendingUploads, maxQueuedJobs, maxEventStreams, eventStreamIdle, decodes, gateway);
+    }
+
     public Limits withMaxQueuedJobs(int jobs) {
         return new Limits(maxJsonBytes, maxUploadBytes, maxImageSide, maxImagePixels, maxImagesPerJob, maxPromptChars,
                 maxPendingUploads, jobs, maxEventStreams, eventStreamIdle, decodes, gateway);
