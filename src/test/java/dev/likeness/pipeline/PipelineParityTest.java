@@ -48,7 +48,11 @@ class PipelineParityTest {
         int d32 = maxPixelDiff(f32, golden);
         int d64 = maxPixelDiff(f64, golden);
         int spread = maxPixelDiffBoth(f32, f64);
-        int allowed = Math.max(MAX_PIXEL_DIFF, spread + 1);
+        // Well-conditioned cases (our float32 and float64 agree within a level) must match to MAX_PIXEL_DIFF. In a
+        // chaotic one (the golden README's SD1 DDIM caveat) the reference is a float32 run with a rounding error of
+        // the same size as ours, so the two errors add: 2 × our measured spread + 1. A real error is tens of levels
+        // in float64 too.
+        int allowed = spread <= 1 ? MAX_PIXEL_DIFF : 2 * spread + 1;
         String line = label + "[diff " + d32 + ", f64 " + d64 + ", spread " + spread + "]";
         if (d32 > allowed || d64 > allowed) {
             failures.add(line);
