@@ -106,21 +106,10 @@ final class ServerLoad {
         while (System.nanoTime() < end) {
             try {
                 long t0 = System.nanoTime();
-                HttpResponse<String> r = send(post("/jobs/generate", "{\"prompt\":\"a photo of a dog\",\"seed\":"
-                        + seeds.incrementAndGet() + ",\"steps\":" + settings.steps() + ",\"width\":" + settings.size()
-                        + ",\"height\":" + settings.size() + "}"));
-                if (r.statusCode() == 429) {
-                    submitRejected.incrementAndGet();
-                    Thread.sleep(200);
+                String id = submit("a photo of a dog");
+                if (id == null) {
                     continue;
                 }
-                if (r.statusCode() != 202) {
-                    errors.incrementAndGet();
-                    continue;
-                }
-                accepted.incrementAndGet();
-                String id = Json.MAPPER.readTree(r.body()).get("id").asText();
-                ids.add(id);
                 boolean followed = streaming && follow(id, end);
                 String state = followed ? "STREAMED" : awaitTerminal(id, end);
                 if (!state.equals("UNFINISHED") && System.nanoTime() < end) {
@@ -135,26 +124,38 @@ final class ServerLoad {
         }
     }
 
+    /**
+     * Submits one generate job and counts the answer: its id when accepted, null when refused (after a short pause
+     * on 429) or failed.
+     */
+    private String submit(String prompt) throws Exception {
+        HttpResponse<String> r = send(post("/jobs/generate", "{\"prompt\":\"" + prompt + "\",\"seed\":"
+                + seeds.incrementAndGet() + ",\"steps\":" + settings.steps() + ",\"width\":" + settings.size()
+                + ",\"height\":" + settings.size() + "}"));
+        if (r.statusCode() == 429) {
+            submitRejected.incrementAndGet();
+            Thread.sleep(200);
+            return null;
+        }
+        if (r.statusCode() != 202) {
+            errors.incrementAndGet();
+            return null;
+        }
+        accepted.incrementAndGet();
+        String id = Json.MAPPER.readTree(r.body()).get("id").asText();
+        ids.add(id);
+        return id;
+    }
+
     /** Submits without waiting; opens a stream per job, read in the background, at most 8 open at once. */
     private void flood(long end) {
         java.util.concurrent.Semaphore open = new java.util.concurrent.Semaphore(8);
         while (System.nanoTime() < end) {
             try {
-                HttpResponse<String> r = send(post("/jobs/generate", "{\"prompt\":\"a photo of a cat\",\"seed\":"
-                        + seeds.incrementAndGet() + ",\"steps\":" + settings.steps() + ",\"width\":"
-                        + settings.size() + ",\"height\":" + settings.size() + "}"));
-                if (r.statusCode() == 429) {
-                    submitRejected.incrementAndGet();
-                    Thread.sleep(200);
+                String id = submit("a photo of a cat");
+                if (id == null) {
                     continue;
                 }
-                if (r.statusCode() != 202) {
-                    errors.incrementAndGet();
-                    continue;
-                }
-                accepted.incrementAndGet();
-                String id = Json.MAPPER.readTree(r.body()).get("id").asText();
-                ids.add(id);
                 if (open.tryAcquire()) {
                     http.sendAsync(events(id), HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
                         open.release();
