@@ -54,7 +54,9 @@ assert _Krita.registered == ["LikenessExtension", "likeness_docker"], _Krita.reg
 
 d = docker.LikenessDocker()
 d.check_pending()
-d._concepts_loaded(("Likeness 0.1.0 at http://127.0.0.1:1", [{"name": "my-cat", "token": "<my-cat>"}]))
+methods = [{"id": "textual-inversion", "title": "Textual Inversion"}, {"id": "dreambooth", "title": "DreamBooth"}]
+d._concepts_loaded(("Likeness 0.1.0 at http://127.0.0.1:1", [{"name": "my-cat", "token": "<my-cat>"}], methods))
+assert d._methods == methods, d._methods
 d.concept.setCurrentIndex(1)
 d._concept_picked(1)
 assert "<my-cat>" in d.prompt.toPlainText(), d.prompt.toPlainText()
