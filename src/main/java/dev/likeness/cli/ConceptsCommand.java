@@ -3,6 +3,7 @@ package dev.likeness.cli;
 import dev.likeness.methods.ConceptExport;
 import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.concepts.StoredConcept;
 import dev.likeness.util.AppDirs;
 import dev.likeness.util.Json;
 import java.io.IOException;
@@ -26,8 +27,16 @@ final class ConceptsCommand {
     static final class ListConcepts implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
-            for (ConceptManifest c : new ConceptLibrary(libraryRoot()).list()) {
-                System.out.println(Json.write(summary(c)));
+            for (StoredConcept c : ConceptLibrary.open(libraryRoot()).list()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", c.name());
+                m.put("method", c.method());
+                m.put("token", c.token());
+                m.put("classWord", c.classWord());
+                m.put("modelFamily", c.modelFamily());
+                m.put("created", c.created());
+                m.put("sizeBytes", c.sizeBytes());
+                System.out.println(Json.write(m));
             }
             return 0;
         }
@@ -40,7 +49,7 @@ final class ConceptsCommand {
 
         @Override
         public Integer call() throws IOException {
-            ConceptManifest c = ConceptManifest.read(new ConceptLibrary(libraryRoot()).resolve(concept));
+            ConceptManifest c = ConceptManifest.read(ConceptLibrary.open(libraryRoot()).resolve(concept));
             Map<String, Object> out = summary(c);
             out.put("details", c.details());
             System.out.println(Json.write(out));
@@ -63,7 +72,7 @@ final class ConceptsCommand {
 
         @Override
         public Integer call() throws IOException {
-            ConceptExport.export(new ConceptLibrary(libraryRoot()).resolve(concept), format, out);
+            ConceptExport.export(ConceptLibrary.open(libraryRoot()).resolve(concept), format, out);
             System.out.println(out);
             return 0;
         }

@@ -107,7 +107,7 @@ final class GenerateCommand implements Callable<Integer> {
         List<String> refs = conceptRefs();
         BufferedImage init = initImage == null ? null : readImage(initImage);
         long baseSeed = seed != null ? seed : new SecureRandom().nextInt(Integer.MAX_VALUE);
-        ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+        ConceptLibrary library = ConceptLibrary.open(ConceptsCommand.libraryRoot());
         Path fineTuned = fineTunedModel(library);
         try (SdModel m = fineTuned != null ? SdModelLoader.load(fineTuned, null) : model.load()) {
             int native_ = m.unet().config().sampleSize() * m.vaeScale();

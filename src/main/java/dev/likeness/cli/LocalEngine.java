@@ -6,7 +6,7 @@ import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.server.EngineBinding;
 import dev.likeness.server.ServerServices;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.jobs.JobKinds;
 import dev.likeness.server.jobs.JobRunner;
 import dev.likeness.server.jobs.LayoutRetouchRunner;
@@ -18,25 +18,17 @@ import java.util.Map;
 
 /** The engine as the server sees it: models load from disk (the demo model when none is given), concepts apply by name. */
 public final class LocalEngine implements EngineBinding {
-    private volatile ConceptStore concepts;
-
     @Override
-    public ModelProvider models() {
+    public ModelProvider models(ServerConcepts concepts) {
         return (Path model) -> {
             Path path = model != null ? model : DemoModel.ensure(ModelLocator.modelsDir());
-            return new StableDiffusion(SdModelLoader.load(path, null), (m, name) -> {
-                ConceptStore store = concepts;
-                if (store == null) {
-                    throw new java.io.IOException("no concept library");
-                }
-                ConceptApplier.apply(m, name, store::directory);
-            });
+            return new StableDiffusion(SdModelLoader.load(path, null),
+                    (m, name) -> ConceptApplier.apply(m, name, concepts.library()::directory));
         };
     }
 
     @Override
     public Map<String, JobRunner> runners(ServerServices services) {
-        this.concepts = services.concepts();
         return Map.of("personalize", new PersonalizeRunner(services.model(), services.concepts()),
                 JobKinds.RETOUCH, new RetouchRunner(services.model(), services.concepts(), services.config().limits()));
     }

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "perfusion", description = "Perfusion set-up.", subcommands = PerfusionCommand.CovarianceCommand.class)
 final class PerfusionCommand {
     @Command(name = "covariance", description = "Compute the inverse covariance C^-1 of the model's text encoder "
-            + "outputs from captions (float64) and keep it next to the model (or in the user cache when the model's "
-            + "folder is read-only). Perfusion concepts are trained and used with it.")
+            + "outputs from captions (float64) and keep it in the user cache, keyed by the text encoder's fingerprint "
+            + "(never in the model's folder). Perfusion concepts are trained and used with it.")
     static final class CovarianceCommand implements Callable<Integer> {
         @Mixin
         ModelOptions model;
@@ -35,7 +35,7 @@ final class PerfusionCommand {
                 ProgressBar bar = new ProgressBar(System.err);
                 Covariance c = CovarianceEstimator.estimate(sd, corpus.captions(), corpus.sha256(), bar);
                 bar.done();
-                Path file = CovarianceStore.save(sd, c);
+                Path file = CovarianceStore.save(c);
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("file", file.toString());
                 out.put("id", c.id());

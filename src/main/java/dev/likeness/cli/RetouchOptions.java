@@ -62,7 +62,7 @@ final class RetouchOptions {
      * with its references (given ones first choice). The caller clears the model's concept patches when done.
      */
     Applied apply(SdModel model, String conceptRef) throws IOException {
-        ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+        ConceptLibrary library = ConceptLibrary.open(ConceptsCommand.libraryRoot());
         Path path = library.resolve(ConceptRef.parse(conceptRef).name());
         ConceptManifest manifest = ConceptApplier.apply(model, conceptRef, library::resolve);
         List<BufferedImage> refs = new ArrayList<>();

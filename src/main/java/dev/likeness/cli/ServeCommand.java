@@ -53,7 +53,8 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> allowOrigins = List.of();
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Concepts, jobs and runtime.json. Default: the user config folder (~/.config/likeness).")
+            description = "Jobs, uploads, runtime.json and (given this) the concepts. Default: the user config "
+                    + "folder (~/.config/likeness), with the concept library the CLI uses ($LIKENESS_CONCEPTS).")
     Path dataDir;
 
     @Option(names = "--models-dir", paramLabel = "DIR",
@@ -131,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(e.getMessage());
         }
         Path data = dataDir != null ? dataDir : AppDirs.configDir();
-        return ServerConfig.defaults(data)
+        ServerConfig config = ServerConfig.defaults(data);
+        return (dataDir != null ? config : config.withConceptsDir(AppDirs.conceptsDir()))
                 .withHost(host, allowRemote)
                 .withPort(port)
                 .withAllowedHosts(new LinkedHashSet<>(allowHosts))

@@ -134,10 +134,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConceptLibrary library = new ConceptLibrary(ConceptsCommand.libraryRoot());
+        ConceptLibrary library = ConceptLibrary.open(ConceptsCommand.libraryRoot());
         String out = ConceptNames.withoutFileExtension(this.out);
         boolean isPath = out.contains("/") || out.contains("\\");
-        Path target = isPath ? Path.of(out) : library.target(out);
+        Path target = isPath ? Path.of(out) : library.target(ConceptNames.libraryName(out));
         String name = target.getFileName().toString();
         if (Files.exists(target)) {
             throw new IOException("concept already exists: " + target);

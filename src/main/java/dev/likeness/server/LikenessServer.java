@@ -1,7 +1,8 @@
 package dev.likeness.server;
 
+import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.server.api.ModelViews;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.ServerConfig;
 import dev.likeness.server.http.HttpApi;
 import dev.likeness.server.jobs.GenerateRunner;
@@ -10,6 +11,7 @@ import dev.likeness.server.jobs.JobRunner;
 import dev.likeness.server.jobs.JobService;
 import dev.likeness.server.jobs.LoadModelRunner;
 import dev.likeness.server.models.ActiveModel;
+import dev.likeness.server.models.ModelProvider;
 import dev.likeness.server.py4j.GatewayEntryPoint;
 import dev.likeness.server.py4j.GuardedGatewayServer;
 import dev.likeness.server.security.HostCheck;
@@ -50,27 +52,28 @@ public final class LikenessServer implements AutoCloseable {
     public static LikenessServer start(ServerConfig config, EngineBinding engine) throws IOException {
         checkBinding(config);
         String token = Tokens.newToken();
-        ConceptStore concepts = new ConceptStore(config.conceptsDir());
+        ServerConcepts concepts = new ServerConcepts(ConceptLibrary.open(config.conceptsDir()));
         UploadStore uploads = new UploadStore(config.uploadsDir(), config.limits());
         uploads.expire();
-        ActiveModel model = new ActiveModel(engine.models(), config.model());
+        ModelProvider models = engine.models(concepts);
+        ActiveModel model = new ActiveModel(models, config.model());
 
         ServerServices services = new ServerServices(model, concepts, config);
         Map<String, JobRunner> runners = new HashMap<>(engine.runners(services));
         runners.put(JobKinds.GENERATE, new GenerateRunner(model, concepts, config.limits(),
                 engine.generateModes(services)));
-        runners.put(JobKinds.LOAD_MODEL, new LoadModelRunner(model, engine.models(), config.modelsDir()));
+        runners.put(JobKinds.LOAD_MODEL, new LoadModelRunner(model, models, config.modelsDir()));
         JobService jobs = new JobService(config.jobsDir(), runners, uploads, config.limits());
 
         boolean py4j = config.py4jPort() >= 0;
-        HttpApi http = new HttpApi(config, token, new HttpApi.Services(jobs, concepts, uploads, engine.models(),
+        HttpApi http = new HttpApi(config, token, new HttpApi.Services(jobs, concepts, uploads, models,
                 model, py4j));
         GuardedGatewayServer gateway = null;
         try {
             http.start();
             if (py4j) {
                 GatewayEntryPoint entry = new GatewayEntryPoint(jobs, concepts, uploads,
-                        () -> ModelViews.listing(engine.models(), model, config.modelsDir()), config.limits());
+                        () -> ModelViews.listing(models, model, config.modelsDir()), config.limits());
                 gateway = new GuardedGatewayServer(entry, InetAddress.getLoopbackAddress(), config.py4jPort(), token,
                         config.limits().maxUploadBytes(), config.limits().gateway());
                 gateway.start(true);

@@ -25,8 +25,15 @@ public final class AppDirs {
         return Path.of(System.getProperty("user.home"), ".local", "share", "likeness", "models");
     }
 
-    /** The concept library the CLI and the server share: $LIKENESS_CONCEPTS, else concepts/ in the config folder. */
+    /**
+     * The concept library the CLI and the server share: -Dlikeness.conceptsDir, else $LIKENESS_CONCEPTS, else
+     * concepts/ in the config folder.
+     */
     public static Path conceptsDir() {
+        String prop = System.getProperty("likeness.conceptsDir");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
         String env = System.getenv("LIKENESS_CONCEPTS");
         return env != null && !env.isBlank() ? Path.of(env) : configDir().resolve("concepts");
     }

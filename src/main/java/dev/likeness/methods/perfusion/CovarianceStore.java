@@ -2,20 +2,19 @@ package dev.likeness.methods.perfusion;
 
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
+import dev.likeness.util.AppDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Set;
 
 /**
- * Where a model's C⁻¹ is kept: next to the model ({@code <folder>/likeness-perfusion-covariance.safetensors}, or
- * {@code <checkpoint>.perfusion-covariance.safetensors} beside a single file) when that folder may be written, else
- * in the user cache ({@code $LIKENESS_CACHE}, {@code $XDG_CACHE_HOME/likeness} or {@code ~/.cache/likeness}) keyed by
- * the text encoder's fingerprint. Read-only model folders (shared or system-wide weights) are never written.
+ * Where a model's C⁻¹ is kept: in the user cache ({@code -Dlikeness.cacheDir}, {@code $LIKENESS_CACHE}, else the OS's
+ * cache folder), keyed by the text encoder's fingerprint, so every copy of the same weights shares one file. A model's
+ * own folder is never written (it may be read-only, shared, or synced); a file that older versions left next to a
+ * model is still read.
  */
 public final class CovarianceStore {
-    static final String FOLDER_FILE = "likeness-perfusion-covariance.safetensors";
+    static final String LEGACY_FOLDER_FILE = "likeness-perfusion-covariance.safetensors";
 
     private CovarianceStore() {}
 
@@ -29,13 +28,13 @@ public final class CovarianceStore {
         CaptionCorpus corpus = CaptionCorpus.defaultCorpus();
         System.err.println("likeness: computing this model's Perfusion covariance from the default captions (once)");
         Covariance c = CovarianceEstimator.estimate(model, corpus.captions(), corpus.sha256(), listener);
-        save(model, c);
+        save(c);
         return c;
     }
 
     /** The kept covariance of this model's text encoder, or null. */
     static Covariance find(SdModel model, String encoder) throws IOException {
-        for (Path p : new Path[] {besideModel(model), userCache(encoder)}) {
+        for (Path p : new Path[] {cacheFile(encoder), legacyBesideModel(model)}) {
             if (p != null && Files.isRegularFile(p)) {
                 Covariance c = Covariance.read(p);
                 if (c.encoder().equals(encoder)) {
@@ -46,51 +45,31 @@ public final class CovarianceStore {
         return null;
     }
 
-    /** Stores next to the model when allowed, else in the user cache; returns the file. */
-    public static Path save(SdModel model, Covariance c) throws IOException {
-        Path beside = besideModel(model);
-        Path target = beside != null && mayWrite(beside.getParent()) ? beside : userCache(c.encoder());
+    /** Stores in the user cache (replacing the file atomically); returns the file. */
+    public static Path save(Covariance c) throws IOException {
+        Path target = cacheFile(c.encoder());
         Files.createDirectories(target.getParent());
         c.write(target);
         return target;
     }
 
-    static Path besideModel(SdModel model) {
+    static Path cacheFile(String encoder) {
+        return AppDirs.cacheDir().resolve("perfusion").resolve("covariance-" + encoder.substring(0, 32)
+                + ".safetensors");
+    }
+
+    /** Where versions before 0.1 kept it (read, never written). */
+    private static Path legacyBesideModel(SdModel model) {
         String path = model.info().path();
         if (path == null || path.isBlank()) {
             return null;
         }
         Path p = Path.of(path).toAbsolutePath();
         if (Files.isDirectory(p)) {
-            return p.resolve(FOLDER_FILE);
+            return p.resolve(LEGACY_FOLDER_FILE);
         }
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return p.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".perfusion-covariance.safetensors");
-    }
-
-    static Path userCache(String encoder) {
-        return cacheRoot().resolve("perfusion").resolve("covariance-" + encoder.substring(0, 32) + ".safetensors");
-    }
-
-    static Path cacheRoot() {
-        return dev.likeness.util.AppDirs.cacheDir();
-    }
-
-    /**
-     * Whether Likeness should write into a folder: writable for this process and, on POSIX file systems, with a write
-     * bit set (root may write anywhere, but a folder marked read-only is meant to stay as it is).
-     */
-    static boolean mayWrite(Path dir) {
-        if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            return false;
-        }
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-            return perms.contains(PosixFilePermission.OWNER_WRITE) || perms.contains(PosixFilePermission.GROUP_WRITE)
-                    || perms.contains(PosixFilePermission.OTHERS_WRITE);
-        } catch (UnsupportedOperationException | IOException e) {
-            return true;
-        }
     }
 }

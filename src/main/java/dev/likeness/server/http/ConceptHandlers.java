@@ -2,7 +2,7 @@ package dev.likeness.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.server.api.ApiException;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.security.SafeName;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -11,10 +11,10 @@ import java.util.Map;
 
 /** The concept library: list, get, rename, delete, export as zip. */
 final class ConceptHandlers {
-    private final ConceptStore store;
+    private final ServerConcepts store;
     private final long maxJson;
 
-    ConceptHandlers(ConceptStore store, long maxJson) {
+    ConceptHandlers(ServerConcepts store, long maxJson) {
         this.store = store;
         this.maxJson = maxJson;
     }

@@ -2,7 +2,7 @@ package dev.likeness.server.http;
 
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.api.ErrorBody;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.ServerConfig;
 import dev.likeness.server.jobs.JobService;
 import dev.likeness.server.models.ActiveModel;
@@ -25,7 +25,7 @@ public final class HttpApi implements AutoCloseable {
     private final JobEventStream events;
 
     /** The shared services the routes use. */
-    public record Services(JobService jobs, ConceptStore concepts, UploadStore uploads, ModelProvider models,
+    public record Services(JobService jobs, ServerConcepts concepts, UploadStore uploads, ModelProvider models,
             ActiveModel activeModel, boolean py4j) {}
 
     public HttpApi(ServerConfig config, String token, Services s) {

@@ -7,7 +7,7 @@ import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.ModelInfo;
 import dev.likeness.server.api.ApiException;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.models.ActiveModel;
 import java.awt.image.BufferedImage;
@@ -24,16 +24,16 @@ import javax.imageio.ImageIO;
 public final class GenerateRunner implements JobRunner {
     private static final SecureRandom SEEDS = new SecureRandom();
     private final ActiveModel model;
-    private final ConceptStore concepts;
+    private final ServerConcepts concepts;
     private final Limits limits;
     private final Map<String, JobRunner> modes;
 
-    public GenerateRunner(ActiveModel model, ConceptStore concepts, Limits limits) {
+    public GenerateRunner(ActiveModel model, ServerConcepts concepts, Limits limits) {
         this(model, concepts, limits, Map.of());
     }
 
     /** @param modes runners for other generation modes, by the spec's {@code mode} (e.g. layout-retouch) */
-    public GenerateRunner(ActiveModel model, ConceptStore concepts, Limits limits, Map<String, JobRunner> modes) {
+    public GenerateRunner(ActiveModel model, ServerConcepts concepts, Limits limits, Map<String, JobRunner> modes) {
         this.model = model;
         this.concepts = concepts;
         this.limits = limits;

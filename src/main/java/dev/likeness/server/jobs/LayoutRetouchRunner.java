@@ -5,7 +5,7 @@ import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouch;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouchRequest;
 import dev.likeness.server.api.ApiException;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.models.ActiveModel;
 import java.security.SecureRandom;
@@ -20,10 +20,10 @@ import java.util.Map;
 public final class LayoutRetouchRunner implements JobRunner {
     private static final SecureRandom SEEDS = new SecureRandom();
     private final ActiveModel model;
-    private final ConceptStore concepts;
+    private final ServerConcepts concepts;
     private final Limits limits;
 
-    public LayoutRetouchRunner(ActiveModel model, ConceptStore concepts, Limits limits) {
+    public LayoutRetouchRunner(ActiveModel model, ServerConcepts concepts, Limits limits) {
         this.model = model;
         this.concepts = concepts;
         this.limits = limits;

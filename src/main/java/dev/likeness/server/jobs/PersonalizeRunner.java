@@ -11,7 +11,7 @@ import dev.likeness.util.Json;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.server.api.ApiException;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.models.ActiveModel;
 import dev.likeness.server.security.SafeName;
 import java.nio.file.Files;
@@ -26,9 +26,9 @@ import java.util.Map;
 public final class PersonalizeRunner implements JobRunner {
     private static final int MAX_STEPS = 20_000;
     private final ActiveModel model;
-    private final ConceptStore concepts;
+    private final ServerConcepts concepts;
 
-    public PersonalizeRunner(ActiveModel model, ConceptStore concepts) {
+    public PersonalizeRunner(ActiveModel model, ServerConcepts concepts) {
         this.model = model;
         this.concepts = concepts;
     }
@@ -44,7 +44,7 @@ public final class PersonalizeRunner implements JobRunner {
         }
         spec.put("method", method);
         String name = SafeName.concept("name", r.requiredString("name", 64));
-        if (Files.exists(SafeName.resolveUnder(concepts.root(), name))) {
+        if (concepts.exists(name)) {
             throw new ApiException(409, "CONCEPT_EXISTS", "a concept named '" + name + "' already exists", "name");
         }
         spec.put("name", name);
@@ -88,7 +88,7 @@ public final class PersonalizeRunner implements JobRunner {
         }
         PersonalizeRequest req = request(ctx.spec(), ctx.inputs());
         Path staged = ctx.workDir().resolve("concept");
-        deleteTree(staged); // a half-written concept from an interrupted run is rebuilt
+        dev.likeness.util.FileTrees.deleteTree(staged); // a half-written concept from an interrupted run is rebuilt
         Personalizer.Outcome outcome = Personalizer.run(sd.model(), req, ctx.workDir().resolve("checkpoints"),
                 ctx.resumed(), staged, ctx.progress(), ctx.cancel());
         concepts.publish(req.name(), staged);
@@ -131,17 +131,6 @@ public final class PersonalizeRunner implements JobRunner {
 
     /** DreamBooth's class images, cached beside the concept library (in the server's data folder). */
     private Path classImageCache() {
-        return concepts.root().toAbsolutePath().resolveSibling("class-images");
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        return concepts.library().root().toAbsolutePath().resolveSibling("class-images");
     }
 }

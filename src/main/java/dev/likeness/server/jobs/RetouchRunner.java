@@ -5,7 +5,7 @@ import dev.likeness.pipeline.layoutretouch.LayoutRetouch;
 import dev.likeness.pipeline.layoutretouch.RetouchRequest;
 import dev.likeness.pipeline.layoutretouch.RetouchSettings;
 import dev.likeness.server.api.ApiException;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.models.ActiveModel;
 import java.awt.image.BufferedImage;
@@ -23,10 +23,10 @@ import javax.imageio.ImageIO;
 public final class RetouchRunner implements JobRunner {
     private static final SecureRandom SEEDS = new SecureRandom();
     private final ActiveModel model;
-    private final ConceptStore concepts;
+    private final ServerConcepts concepts;
     private final Limits limits;
 
-    public RetouchRunner(ActiveModel model, ConceptStore concepts, Limits limits) {
+    public RetouchRunner(ActiveModel model, ServerConcepts concepts, Limits limits) {
         this.model = model;
         this.concepts = concepts;
         this.limits = limits;

@@ -11,8 +11,8 @@ import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.pipeline.layoutretouch.PersonalConcept;
 import dev.likeness.pipeline.layoutretouch.RetouchSettings;
 import dev.likeness.server.api.ApiException;
-import dev.likeness.server.concepts.Concept;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.concepts.StoredConcept;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.models.ActiveModel;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -45,9 +45,9 @@ final class RetouchSpecs {
     }
 
     /** Checks that the concept exists and that the prompt names it by its token. */
-    static Concept concept(ObjectNode spec, String field, ConceptStore concepts, String prompt) {
+    static StoredConcept concept(ObjectNode spec, String field, ServerConcepts concepts, String prompt) {
         String name = new SpecReader(spec).requiredString(field, 64);
-        Concept concept;
+        StoredConcept concept;
         try {
             concept = concepts.get(name);
         } catch (ApiException e) {
@@ -82,7 +82,7 @@ final class RetouchSpecs {
     }
 
     /** Applies the concept to the served model; the references are the job's own, else the concept's. */
-    static Applied apply(ActiveModel model, ConceptStore concepts, JobContext ctx, String name, int firstReference)
+    static Applied apply(ActiveModel model, ServerConcepts concepts, JobContext ctx, String name, int firstReference)
             throws IOException {
         ImageGenerator generator = model.generator();
         if (!(generator instanceof StableDiffusion sd)) {

@@ -6,7 +6,7 @@ import dev.likeness.server.api.ApiJson;
 import dev.likeness.server.api.JobView;
 import dev.likeness.server.api.SystemViews;
 import dev.likeness.server.api.Version;
-import dev.likeness.server.concepts.ConceptStore;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.jobs.Job;
 import dev.likeness.server.jobs.JobKinds;
@@ -20,12 +20,12 @@ import java.util.function.Supplier;
 /** The Py4J façade over the same services the HTTP routes use, with the same limits. */
 public final class GatewayEntryPoint implements GatewayFacade {
     private final JobService jobs;
-    private final ConceptStore concepts;
+    private final ServerConcepts concepts;
     private final UploadStore uploads;
     private final Supplier<Object> modelListing;
     private final Limits limits;
 
-    public GatewayEntryPoint(JobService jobs, ConceptStore concepts, UploadStore uploads,
+    public GatewayEntryPoint(JobService jobs, ServerConcepts concepts, UploadStore uploads,
             Supplier<Object> modelListing, Limits limits) {
         this.jobs = jobs;
         this.concepts = concepts;

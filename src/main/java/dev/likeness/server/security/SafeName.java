@@ -1,5 +1,6 @@
 package dev.likeness.server.security;
 
+import dev.likeness.concepts.ConceptName;
 import dev.likeness.server.api.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +11,8 @@ import java.util.regex.Pattern;
  * boundary. A checked name holds no separator, no "..", no NUL and nothing outside a small alphabet.
  */
 public final class SafeName {
-    /** Concept names: lower-case slug, so that they are also unique on case-insensitive file systems. */
-    public static final Pattern CONCEPT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** Concept names: the library's one rule (a lower-case slug). */
+    public static final Pattern CONCEPT = ConceptName.PATTERN;
     /** Model names: a file or folder name in the models folder. */
     public static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Job and upload ids as this server makes them. */
@@ -20,7 +21,7 @@ public final class SafeName {
     private SafeName() {}
 
     public static String concept(String field, String raw) {
-        return check(CONCEPT, field, raw, "a concept name is 1-64 characters of a-z, 0-9, '-' and '_'");
+        return check(CONCEPT, field, raw, ConceptName.RULE);
     }
 
     public static String model(String field, String raw) {

@@ -68,8 +68,9 @@ class CovarianceTest {
     }
 
     @Test
-    void keptNextToAWritableModelAndInTheUserCacheForReadOnlyOnes() throws Exception {
-        System.setProperty("likeness.cacheDir", tmp.resolve("cache").toString());
+    void keptInTheUserCacheNeverInTheModelsFolder() throws Exception {
+        Path cache = tmp.resolve("cache");
+        System.setProperty("likeness.cacheDir", cache.toString());
         Path copy = tmp.resolve("model");
         try (Stream<Path> walk = Files.walk(Golden.model("sd1"))) {
             for (Path p : walk.toList()) {
@@ -82,29 +83,38 @@ class CovarianceTest {
             }
         }
         copy.toFile().setWritable(true);
+        long copyFiles;
+        try (Stream<Path> s = Files.walk(copy)) {
+            copyFiles = s.count();
+        }
         long goldenFiles;
         try (Stream<Path> s = Files.walk(Golden.root())) {
             goldenFiles = s.count();
         }
         String id;
+        String encoder;
         try (SdModel model = SdModelLoader.load(copy, null)) {
             Covariance c = CovarianceStore.forModel(model, ProgressListener.NONE);
-            assertTrue(Files.isRegularFile(copy.resolve(CovarianceStore.FOLDER_FILE)), "kept next to the model");
+            encoder = c.encoder();
+            assertFalse(Files.exists(copy.resolve(CovarianceStore.LEGACY_FOLDER_FILE)), "not next to the model");
+            assertTrue(Files.isRegularFile(CovarianceStore.cacheFile(c.encoder())), "kept in the user cache");
+            assertTrue(CovarianceStore.cacheFile(c.encoder()).startsWith(cache));
             assertEquals(6000, c.captions());
             id = c.id();
             Covariance again = CovarianceStore.forModel(model, ProgressListener.NONE);
             assertEquals(id, again.id());
         }
+        try (Stream<Path> s = Files.walk(copy)) {
+            assertEquals(copyFiles, s.count(), "nothing written into a writable model folder");
+        }
         try (SdModel golden = SdModelLoader.load(Golden.model("sd1"), null)) {
-            assertFalse(CovarianceStore.mayWrite(Golden.model("sd1")), "the golden folder is read-only");
             Covariance c = CovarianceStore.forModel(golden, ProgressListener.NONE);
-            assertEquals(id, c.id(), "same encoder and corpus, same id");
-            assertTrue(Files.isRegularFile(CovarianceStore.userCache(c.encoder())), "kept in the user cache");
+            assertEquals(id, c.id(), "same encoder weights, same cached file");
         }
         try (Stream<Path> s = Files.walk(Golden.root())) {
             assertEquals(goldenFiles, s.count(), "nothing written into the reference data");
         }
-        Covariance read = Covariance.read(copy.resolve(CovarianceStore.FOLDER_FILE));
+        Covariance read = Covariance.read(CovarianceStore.cacheFile(encoder));
         assertEquals(32, read.dim());
         assertEquals(CaptionCorpus.defaultCorpus().sha256(), read.corpus());
     }

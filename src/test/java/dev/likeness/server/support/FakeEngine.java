@@ -3,6 +3,7 @@ package dev.likeness.server.support;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.server.EngineBinding;
 import dev.likeness.server.ServerServices;
+import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.jobs.JobRunner;
 import dev.likeness.server.models.ModelProvider;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class FakeEngine implements EngineBinding {
     }
 
     @Override
-    public ModelProvider models() {
+    public ModelProvider models(ServerConcepts concepts) {
         return new ModelProvider() {
             @Override
             public ImageGenerator load(Path model) {

@@ -1,11 +1,11 @@
-package dev.likeness.server.concepts;
+package dev.likeness.concepts;
 
 import java.util.List;
 
 /**
- * A learned concept as stored in {@code <concepts>/<name>/concept.json}, plus the payload files beside it.
+ * A concept as the library lists it: its manifest's fields as stored in {@code <concepts>/<name>/concept.json}, plus the payload files beside it.
  *
- * @param name        folder name, a checked slug
+ * @param name        folder name, a {@link ConceptName}
  * @param method      personalization method (textual-inversion, dreambooth, perfusion, palp, ...)
  * @param token       placeholder token used in prompts, e.g. {@code <my-cat>}
  * @param classWord   the class the concept belongs to, e.g. "cat"
@@ -15,9 +15,9 @@ import java.util.List;
  * @param files       payload file names (besides concept.json)
  * @param sizeBytes   total size of the folder
  */
-public record Concept(String name, String method, String token, String classWord, String modelFamily,
+public record StoredConcept(String name, String method, String token, String classWord, String modelFamily,
         String created, String targetPrompt, List<String> files, long sizeBytes) {
-    public Concept {
+    public StoredConcept {
         files = List.copyOf(files);
     }
 }
