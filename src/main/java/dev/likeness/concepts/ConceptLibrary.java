@@ -239,7 +239,7 @@ public final class ConceptLibrary {
     }
 
     private static StoredConcept read(String name, Path dir) throws IOException {
-        ConceptManifest m = ConceptManifest.read(dir);
+        JsonNode m = Json.readTree(dir.resolve(ConceptManifest.FILE)); // lenient: a partial manifest is still listed
         List<String> files = new ArrayList<>();
         long size = 0;
         try (Stream<Path> all = Files.walk(dir)) {
@@ -253,8 +253,12 @@ public final class ConceptLibrary {
                 }
             }
         }
-        JsonNode target = m.details().get("targetPrompt");
-        return new StoredConcept(name, m.method(), m.token(), m.classWord(), m.modelFamily(), m.created(),
-                target == null || target.isNull() ? null : target.asText(), files, size);
+        return new StoredConcept(name, text(m, "method"), text(m, "token"), text(m, "classWord"),
+                text(m, "modelFamily"), text(m, "created"), text(m.path("details"), "targetPrompt"), files, size);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 }
