@@ -7,7 +7,7 @@ import dev.likeness.engine.model.unet.UNet2DCondition;
 import dev.likeness.engine.nn.BlockBoundary;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.Scheduler;
-import java.util.function.IntFunction;
+import java.util.Objects;
 
 /**
  * The sampling loop: scale, predict with classifier-free guidance, step. Each step runs in its own NDScope so native
@@ -51,36 +51,38 @@ public final class DenoiseLoop {
     }
 
     /**
-     * Runs steps {@code start..end-1} and returns the final latents (the input array is closed once replaced, unless it
-     * is the caller's own {@code latents}).
+     * Runs steps {@code run.start()..end-1} with {@code run.scheduler()} and returns the final latents (the input
+     * array is closed once replaced, unless it is the caller's own {@code latents}).
      */
-    public NDArray run(NDArray latents, Scheduler sched, int start, Conditioning cond, TorchGenerator gen,
-            StepHook hook, ProgressListener listener, CancelSignal cancel, int progressOffset, int progressTotal) {
-        return run(latents, sched, start, i -> cond, gen, hook, listener, cancel, progressOffset, progressTotal);
-    }
-
-    /** {@link #run} with the conditioning chosen per step (Layout-and-Retouch switches prompts mid-run). */
-    public NDArray run(NDArray latents, Scheduler sched, int start, IntFunction<Conditioning> condAt,
-            TorchGenerator gen, StepHook hook, ProgressListener listener, CancelSignal cancel, int progressOffset,
-            int progressTotal) {
+    public NDArray run(NDArray latents, SampleRun run) {
+        Scheduler sched = Objects.requireNonNull(run.scheduler(), "a SampleRun for DenoiseLoop needs a scheduler");
+        TorchGenerator gen = run.generator() != null ? run.generator() : new TorchGenerator(0);
         long[] timesteps = sched.timesteps();
+        int start = run.start();
+        int total = run.progressTotal() > 0 ? run.progressTotal() : timesteps.length - start;
+        CancelSignal cancel = run.cancel();
         NDArray current = latents;
         // the cancel is checked before each step and, through BlockBoundary, between the UNet's blocks
         try (BlockBoundary.Installed b = BlockBoundary.install(cancel::throwIfCancelled)) {
             for (int i = start; i < timesteps.length; i++) {
                 cancel.throwIfCancelled();
-                hook.beforeStep(i, timesteps[i]);
+                run.hook().beforeStep(i, timesteps[i]);
+                int done = run.progressOffset() + i - start + 1;
                 NDArray next;
                 try (NDScope scope = new NDScope()) {
-                    next = sched.step(predict(current, sched, i, condAt.apply(i)), i, current, gen);
+                    NDArray out = predict(current, sched, i, run.condAt().apply(i));
+                    next = sched.step(out, i, current, gen);
                     NDScope.unregister(next);
+                    if (run.preview().wants(done, total)) {
+                        run.preview().show(done, total, sched, i, sched.scaleModelInput(current, i), out);
+                    }
                 }
                 if (current != latents) {
                     current.close();
                 }
                 current = next;
-                hook.afterStep(i, current);
-                listener.onProgress(progressOffset + i - start + 1, progressTotal, "denoising");
+                run.hook().afterStep(i, current);
+                run.listener().onProgress(done, total, "denoising");
             }
         }
         return current;

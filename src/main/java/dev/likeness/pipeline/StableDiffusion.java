@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /** txt2img and img2img with classifier-free guidance, as diffusers' StableDiffusion(Img2Img)Pipeline. */
 public final class StableDiffusion implements ImageGenerator {
@@ -109,19 +108,26 @@ public final class StableDiffusion implements ImageGenerator {
      */
     public NDArray sample(GenerationRequest req, String sampler, Conditioning cond, long seed, NDArray startLatents,
             NDArray initPixels, NDManager m, Progress progress, CancelSignal cancel) {
-        return decode(sampleLatents(req, sampler, i -> cond, seed, startLatents, initPixels, m, progress, cancel,
-                DenoiseLoop.StepHook.NONE));
+        return sample(req, seed, startLatents, initPixels, m,
+                SampleRun.of(cond).withSampler(sampler).withProgress(progress).withCancel(cancel));
+    }
+
+    /** {@link #sample} with everything about the run in {@code run} (its sampler name, conditioning, previews...). */
+    public NDArray sample(GenerationRequest req, long seed, NDArray startLatents, NDArray initPixels, NDManager m,
+            SampleRun run) {
+        return decode(sampleLatents(req, seed, startLatents, initPixels, m, run));
     }
 
     /**
-     * {@link #sample} without the decode, with the conditioning chosen per step and a hook around each step (the
-     * step-blended sampling of Layout-and-Retouch switches model and prompt part-way and records the trajectory).
+     * {@link #sample} without the decode. The scheduler is made from {@code run.sampler()} (its scheduler, start and
+     * generator are set here: the generator from {@code seed}, the start from the request's img2img strength); the
+     * step-blended sampling of Layout-and-Retouch switches model and prompt part-way through the run's conditioning
+     * and hook.
      */
-    public NDArray sampleLatents(GenerationRequest req, String sampler, IntFunction<Conditioning> condAt, long seed,
-            NDArray startLatents, NDArray initPixels, NDManager m, Progress progress, CancelSignal cancel,
-            DenoiseLoop.StepHook hook) {
-        Scheduler sched = initPixels == null ? newScheduler(sampler, req.steps())
-                : newScheduler(sampler, req.steps(), img2imgConfig());
+    public NDArray sampleLatents(GenerationRequest req, long seed, NDArray startLatents, NDArray initPixels,
+            NDManager m, SampleRun run) {
+        Scheduler sched = initPixels == null ? newScheduler(run.sampler(), req.steps())
+                : newScheduler(run.sampler(), req.steps(), img2imgConfig());
         TorchGenerator gen = new TorchGenerator(seed);
         int f = model.vaeScale();
         Shape shape = new Shape(1, model.unet().config().inChannels(), req.height() / f, req.width() / f);
@@ -136,9 +142,7 @@ public final class StableDiffusion implements ImageGenerator {
         } else {
             latents = Noise.randn(gen, m, shape).mul(sched.initNoiseSigma());
         }
-        int total = progress.total() > 0 ? progress.total() : sched.timesteps().length - start;
-        return loop.run(latents, sched, start, condAt, gen, hook, progress.listener(), cancel, progress.offset(),
-                total);
+        return loop.run(latents, run.withScheduler(sched).withStart(start).withGenerator(gen));
     }
 
     public Scheduler newScheduler(String sampler, int steps) {

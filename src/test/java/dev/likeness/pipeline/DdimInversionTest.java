@@ -59,9 +59,8 @@ class DdimInversionTest {
                 assertTrue(t.complete());
                 DdimScheduler sched = DdimInversion.scheduler(model, STEPS, false);
                 sched.setBeginIndex(first);
-                NDArray back = new DenoiseLoop(model.unet()).run(t.at(first), sched, first, empty,
-                        new TorchGenerator(0), DenoiseLoop.StepHook.NONE, ProgressListener.NONE, CancelSignal.none(),
-                        0, 0);
+                NDArray back = new DenoiseLoop(model.unet()).run(t.at(first),
+                        SampleRun.of(empty).withScheduler(sched).withStart(first).withGenerator(new TorchGenerator(0)));
                 double rel = back.sub(clean).norm().getFloat() / clean.norm().getFloat();
                 System.out.printf("%s DDIM inversion of %d of %d steps (%d refinements) and back: relative L2 "
                         + "%.5f, max |Δz| %.4f (latents up to %.2f)%n", family, STEPS - first, STEPS, refinements,

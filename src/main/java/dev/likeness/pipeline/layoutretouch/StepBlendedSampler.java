@@ -7,6 +7,7 @@ import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.Conditioning;
 import dev.likeness.pipeline.DenoiseLoop;
+import dev.likeness.pipeline.SampleRun;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.LatentTrajectory;
 import dev.likeness.pipeline.Noise;
@@ -84,8 +85,9 @@ public final class StepBlendedSampler {
             };
             NDArray out;
             try {
-                out = sd.sampleLatents(ddim(req), "ddim", i -> i < layoutSteps ? baseCond : personalCond, seed,
-                        noise, null, m, progress, cancel, hook);
+                out = sd.sampleLatents(ddim(req), seed, noise, null, m,
+                        SampleRun.of(i -> i < layoutSteps ? baseCond : personalCond).withSampler("ddim")
+                                .withHook(hook).withProgress(progress).withCancel(cancel));
             } finally {
                 concept.weights().setActive(true);
             }

@@ -9,11 +9,11 @@ import ai.djl.ndarray.NDScope;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.Conditioning;
 import dev.likeness.pipeline.DdimInversion;
-import dev.likeness.pipeline.DenoiseLoop;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.ImageTensors;
 import dev.likeness.pipeline.LatentTrajectory;
 import dev.likeness.pipeline.PromptEncoder;
+import dev.likeness.pipeline.SampleRun;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.testing.TestImages;
@@ -50,8 +50,8 @@ class RetoucherTest {
                         TokenPositions.of(model, concept.subjectPrompt(), "dog"), null));
                 RetouchSettings off = RetouchSettings.DEFAULTS.withSwap(false).withBlend(false);
 
-                float[] plain = sd.sampleLatents(req, "ddim", i -> target, 21, layout.trajectory().at(0), null, m,
-                        QUIET, CancelSignal.none(), DenoiseLoop.StepHook.NONE).toFloatArray();
+                float[] plain = sd.sampleLatents(req, 21, layout.trajectory().at(0), null, m,
+                        SampleRun.of(target).withSampler("ddim").withProgress(QUIET)).toFloatArray();
                 float[] fromStart = run(model, off, 0, target, context, refs).toFloatArray();
                 assertArrayEquals(plain, fromStart, "from the same initial latents: plain personalized sampling");
 
