@@ -27,14 +27,9 @@ final class ConceptsCommand {
     static final class ListConcepts implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
-            for (StoredConcept c : ConceptLibrary.open(libraryRoot()).list()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", c.name());
-                m.put("method", c.method());
-                m.put("token", c.token());
-                m.put("classWord", c.classWord());
-                m.put("modelFamily", c.modelFamily());
-                m.put("created", c.created());
+            ConceptLibrary library = ConceptLibrary.open(libraryRoot());
+            for (StoredConcept c : library.list()) {
+                Map<String, Object> m = summary(ConceptManifest.read(library.directory(c.name())));
                 m.put("sizeBytes", c.sizeBytes());
                 System.out.println(Json.write(m));
             }

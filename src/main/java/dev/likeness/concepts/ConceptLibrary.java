@@ -119,11 +119,6 @@ public final class ConceptLibrary {
         return dst;
     }
 
-    /** A private folder to train into before {@link #publish}; hidden from listings by its leading '.'. */
-    public Path workFolder(String name) throws IOException {
-        return root.resolve("." + checked(name, "name") + ".training");
-    }
-
     /**
      * Installs a finished concept: {@code staged} must hold concept.json; it is moved into place in one rename. The
      * manifest's name is set to {@code name}.
