@@ -12,10 +12,14 @@ import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.Scheduler;
 import dev.likeness.engine.sched.SchedulerConfig;
 import dev.likeness.engine.sched.Schedulers;
+import dev.likeness.pipeline.preview.PreviewSink;
+import dev.likeness.pipeline.preview.PreviewThrottle;
+import dev.likeness.pipeline.preview.Previews;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** txt2img and img2img with classifier-free guidance, as diffusers' StableDiffusion(Img2Img)Pipeline. */
 public final class StableDiffusion implements ImageGenerator {
@@ -56,6 +60,12 @@ public final class StableDiffusion implements ImageGenerator {
 
     @Override
     public List<GeneratedImage> generate(GenerationRequest req, ProgressListener listener, CancelSignal cancel) {
+        return generate(req, listener, cancel, PreviewSink.NONE);
+    }
+
+    @Override
+    public List<GeneratedImage> generate(GenerationRequest req, ProgressListener listener, CancelSignal cancel,
+            PreviewSink previews) {
         String sampler = SamplerNames.resolve(req.sampler(), model.schedulerConfig());
         try {
             for (String concept : req.concepts()) {
@@ -65,14 +75,16 @@ public final class StableDiffusion implements ImageGenerator {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
-            return run(req, sampler, listener, cancel);
+            return run(req, sampler, listener, cancel, previews);
         } finally {
             model.conceptPatches().clear();
         }
     }
 
     private List<GeneratedImage> run(GenerationRequest req, String sampler, ProgressListener listener,
-            CancelSignal cancel) {
+            CancelSignal cancel, PreviewSink previews) {
+        IntFunction<StepPreview> previewOf = Previews.of(model, req.width(), req.height(), previews,
+                PreviewThrottle.defaults());
         List<GeneratedImage> results = new ArrayList<>();
         // The scope also closes results that ops attach to the weights' manager (e.g. embedding lookups).
         try (NDScope scope = new NDScope(); NDManager request = model.manager().newSubManager()) {
@@ -85,7 +97,8 @@ public final class StableDiffusion implements ImageGenerator {
                     NDArray init = req.initImage() == null ? null
                             : ImageTensors.toTensor(ImageTensors.resize(req.initImage(), req.width(), req.height()), run);
                     Progress progress = new Progress(listener, k * perImage, req.count() * perImage);
-                    NDArray pixels = sample(req, sampler, cond, seed, null, init, run, progress, cancel);
+                    NDArray pixels = sample(req, seed, null, init, run, SampleRun.of(cond).withSampler(sampler)
+                            .withProgress(progress).withCancel(cancel).withPreview(previewOf.apply(k)));
                     results.add(new GeneratedImage(ImageTensors.toImage(pixels, 0), seed, metadata(req, sampler, seed)));
                 }
             }

@@ -54,17 +54,16 @@ public final class HttpApi implements AutoCloseable {
             app.addHttpHandler(r.method(), r.path(), r.handler());
         }
         app.exception(ApiException.class, HttpApi::apiError);
-        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(),
-                new ApiException(e.getStatus(), "HTTP_" + e.getStatus(), e.getMessage()).body()));
+        app.exception(HttpResponseException.class, (e, ctx) -> write(ctx, e.getStatus(), e.getStatus() == 404
+                ? noSuchRoute(ctx).body() : new ApiException(e.getStatus(), "HTTP_" + e.getStatus(), e.getMessage()).body()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.log(Level.WARNING, "unhandled error on " + ctx.method() + " " + ctx.path(), e);
             apiError(new ApiException(500, "INTERNAL", "internal server error"), ctx);
         });
-        app.error(404, ctx -> {
-            String type = ctx.contentType();
+        app.error(404, ctx -> { // a 404 the API wrote itself (unknown job, no preview) keeps its code and message
+            String type = ctx.res().getContentType(); // ctx.contentType() would be the request's
             if (type == null || !type.startsWith("application/json")) {
-                write(ctx, 404, new ApiException(404, "NOT_FOUND", "no such route: " + ctx.method() + " "
-                        + ctx.path()).body());
+                write(ctx, 404, noSuchRoute(ctx).body());
             }
         });
         app.error(405, ctx -> write(ctx, 405, new ApiException(405, "METHOD_NOT_ALLOWED",
@@ -84,6 +83,10 @@ public final class HttpApi implements AutoCloseable {
     public void close() {
         events.close();
         app.stop();
+    }
+
+    private static ApiException noSuchRoute(Context ctx) {
+        return new ApiException(404, "NOT_FOUND", "no such route: " + ctx.method() + " " + ctx.path());
     }
 
     private static void apiError(ApiException e, Context ctx) {

@@ -1,7 +1,9 @@
 package dev.likeness.server.http;
 
 import dev.likeness.server.api.ApiException;
+import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.api.JobView;
+import dev.likeness.server.api.PreviewView;
 import dev.likeness.server.jobs.Job;
 import dev.likeness.server.jobs.JobService;
 import io.javalin.http.Context;
@@ -13,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code GET /jobs/{id}/events}: Server-Sent Events. Sends the job's state at once, then a {@code progress}
- * event whenever it changes and a final {@code done} event, then closes. Each stream reads snapshots on its own
+ * event whenever it changes, a {@code preview} event for each new live preview, and a final {@code done} event,
+ * then closes. Each stream reads snapshots on its own
  * thread, so a slow client never holds up the GPU worker; fast changes are coalesced.
  *
  * <p>At most {@code maxStreams} are open at once (then 429 + Retry-After). A permit is held until the stream has
@@ -80,6 +83,8 @@ final class JobEventStream {
 
     private void stream(Job job, SseClient client) {
         long seen = -1;
+        PreviewFrame previewSent = null;
+        JobView viewSent = null;
         long lastChange = System.currentTimeMillis();
         long lastSent = lastChange;
         try {
@@ -101,7 +106,15 @@ final class JobEventStream {
                 lastChange = System.currentTimeMillis();
                 lastSent = lastChange;
                 boolean done = s.state().terminal();
-                client.sendEvent(done ? "done" : "progress", JobView.brief(s), Long.toString(s.version()));
+                if (s.preview() != null && s.preview() != previewSent) {
+                    previewSent = s.preview();
+                    client.sendEvent("preview", PreviewView.of(previewSent), Long.toString(s.version()));
+                }
+                JobView view = JobView.brief(s);
+                if (done || !view.equals(viewSent)) { // a new preview alone sends no repeated progress event
+                    client.sendEvent(done ? "done" : "progress", view, Long.toString(s.version()));
+                    viewSent = view;
+                }
                 if (done) {
                     break;
                 }

@@ -1,5 +1,6 @@
 package dev.likeness.server.http;
 
+import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.api.JobView;
 import dev.likeness.server.jobs.Job;
@@ -50,5 +51,15 @@ final class JobHandlers {
             throw ApiException.badRequest("index", "the result index must be a number");
         }
         ctx.contentType("image/png").result(jobs.results(job).png(index));
+    }
+
+    /** The latest live preview of a job as a PNG (its step, total and image index in headers). */
+    void preview(Context ctx) {
+        PreviewFrame frame = jobs.latestPreview(jobs.get(ctx.pathParam("id")));
+        ctx.header("X-Preview-Step", Integer.toString(frame.step()))
+                .header("X-Preview-Total", Integer.toString(frame.total()))
+                .header("X-Preview-Image", Integer.toString(frame.image()))
+                .header("Cache-Control", "no-store")
+                .contentType("image/png").result(frame.png());
     }
 }

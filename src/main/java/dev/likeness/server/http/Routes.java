@@ -40,7 +40,8 @@ final class Routes {
                 new Route(HandlerType.GET, BASE + "/jobs/{id}", jobs::get),
                 new Route(HandlerType.POST, BASE + "/jobs/{id}/cancel", jobs::cancel),
                 new Route(HandlerType.GET, BASE + "/jobs/{id}/events", events::handle),
-                new Route(HandlerType.GET, BASE + "/jobs/{id}/results/{index}", jobs::result));
+                new Route(HandlerType.GET, BASE + "/jobs/{id}/results/{index}", jobs::result),
+                new Route(HandlerType.GET, BASE + "/jobs/{id}/preview", jobs::preview));
     }
 
     /** Routes that need no token (they still pass the Host and Origin checks). */

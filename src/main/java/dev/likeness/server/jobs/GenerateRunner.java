@@ -6,6 +6,7 @@ import dev.likeness.pipeline.GeneratedImage;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.ModelInfo;
+import dev.likeness.pipeline.preview.PreviewSink;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.Limits;
@@ -63,6 +64,7 @@ public final class GenerateRunner implements JobRunner {
         if (spec.path("images").size() > 1) {
             throw ApiException.badRequest("images", "generate takes at most one image (the img2img init image)");
         }
+        GenerateSpec.previews(spec);
         request(spec, null); // validates every field
         return spec;
     }
@@ -98,7 +100,8 @@ public final class GenerateRunner implements JobRunner {
             ctx.results().clear();
         }
         ctx.cancel().throwIfCancelled();
-        List<GeneratedImage> images = generator.generate(request, ctx.progress(), ctx.cancel());
+        List<GeneratedImage> images = generator.generate(request, ctx.progress(), ctx.cancel(),
+                GenerateSpec.previews(ctx.spec()) ? ctx.previews() : PreviewSink.NONE);
         ModelInfo info = generator.info();
         for (GeneratedImage image : images) {
             Map<String, Object> meta = new LinkedHashMap<>();

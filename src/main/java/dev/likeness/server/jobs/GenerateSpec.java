@@ -22,6 +22,11 @@ final class GenerateSpec {
         return request(spec, init, limits, VALIDATION_SIZE);
     }
 
+    /** Whether the spec asks for live previews ({@code "preview": true}; 400 when it is not a boolean). */
+    static boolean previews(ObjectNode spec) {
+        return new SpecReader(spec).bool("preview", false);
+    }
+
     /** Any valid size: a spec without width/height is checked at this size before its model is known. */
     static final int VALIDATION_SIZE = 512;
 

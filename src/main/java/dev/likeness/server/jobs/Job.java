@@ -1,6 +1,7 @@
 package dev.likeness.server.jobs;
 
 import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.preview.PreviewFrame;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -23,10 +24,11 @@ public final class Job {
     private int attempts;
     private boolean cancelRequested;
     private long version;
+    private PreviewFrame preview;
 
     /** An immutable view for readers. */
     public record Snapshot(String id, long seq, String kind, JobState state, Instant created, Instant started,
-            Instant finished, Progress progress, JobError error, int attempts, long version) {}
+            Instant finished, Progress progress, JobError error, int attempts, long version, PreviewFrame preview) {}
 
     public Job(String id, long seq, String kind, Instant created, Path dir) {
         this.id = id;
@@ -70,7 +72,8 @@ public final class Job {
     }
 
     public synchronized Snapshot snapshot() {
-        return new Snapshot(id, seq, kind, state, created, started, finished, progress, error, attempts, version);
+        return new Snapshot(id, seq, kind, state, created, started, finished, progress, error, attempts, version,
+                preview);
     }
 
     public synchronized JobState state() {
@@ -82,6 +85,7 @@ public final class Job {
         started = at;
         attempts++;
         progress = new Progress(0, 0, resumedRun ? "resuming" : "starting");
+        preview = null;
         changed();
     }
 
@@ -104,6 +108,12 @@ public final class Job {
 
     synchronized void reportProgress(int step, int total, String message) {
         progress = new Progress(step, total, message == null ? "" : message);
+        changed();
+    }
+
+    /** The latest live preview of this run (not journaled: a preview is only worth something while it is new). */
+    synchronized void reportPreview(PreviewFrame frame) {
+        preview = frame;
         changed();
     }
 

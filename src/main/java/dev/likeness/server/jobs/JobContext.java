@@ -3,6 +3,7 @@ package dev.likeness.server.jobs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
+import dev.likeness.pipeline.preview.PreviewSink;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,9 +19,10 @@ import java.util.List;
  * @param cancel   set when the client cancels or the server shuts down
  * @param resumed  true when an earlier run of this job was interrupted (crash, kill, shutdown)
  * @param results  where finished images go
+ * @param previews where live previews go (generate jobs that ask for them)
  */
 public record JobContext(String jobId, String kind, ObjectNode spec, List<Path> inputs, Path workDir,
-        ProgressListener progress, CancelSignal cancel, boolean resumed, ResultSink results) {
+        ProgressListener progress, CancelSignal cancel, boolean resumed, ResultSink results, PreviewSink previews) {
     public JobContext {
         inputs = List.copyOf(inputs);
     }

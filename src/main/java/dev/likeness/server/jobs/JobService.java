@@ -2,6 +2,7 @@ package dev.likeness.server.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.security.SafeName;
@@ -136,6 +137,16 @@ public final class JobService implements AutoCloseable {
             job.requestCancel();
         }
         return job;
+    }
+
+    /** The job's latest live preview; 404 NO_PREVIEW while it has none (not asked for, not started, or restarted). */
+    public PreviewFrame latestPreview(Job job) {
+        PreviewFrame frame = job.snapshot().preview();
+        if (frame == null) {
+            throw new ApiException(404, "NO_PREVIEW", "job '" + job.id() + "' has no preview (yet): ask for one with"
+                    + " \"preview\": true in a generate request");
+        }
+        return frame;
     }
 
     public JobResults results(Job job) {

@@ -11,7 +11,7 @@ import java.util.Set;
  */
 final class FacadeDispatcher {
     static final Set<String> METHODS = Set.of("version", "listModels", "listConcepts", "stageImage", "submit",
-            "status", "cancel", "result");
+            "status", "cancel", "result", "preview");
     private final GatewayFacade facade;
 
     FacadeDispatcher(GatewayFacade facade) {
@@ -39,6 +39,8 @@ final class FacadeDispatcher {
                 return facade.cancel(arg(method, args, 0, 1, String.class));
             case "result":
                 return facade.result(arg(method, args, 0, 2, String.class), arg(method, args, 1, 2, Integer.class));
+            case "preview":
+                return facade.preview(arg(method, args, 0, 1, String.class));
             default:
                 throw new ApiException(403, "NOT_ALLOWED", "'" + method + "' is not a method of the Likeness gateway; "
                         + "available: " + METHODS.stream().sorted().toList());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.api.ApiJson;
 import dev.likeness.server.api.JobView;
+import dev.likeness.server.api.PreviewView;
 import dev.likeness.server.api.SystemViews;
 import dev.likeness.server.api.Version;
 import dev.likeness.server.concepts.ServerConcepts;
@@ -92,5 +93,10 @@ public final class GatewayEntryPoint implements GatewayFacade {
     public byte[] result(String jobId, int index) {
         Job job = jobs.get(jobId);
         return jobs.results(job).png(index);
+    }
+
+    @Override
+    public String preview(String jobId) {
+        return Json.write(PreviewView.of(jobs.latestPreview(jobs.get(jobId))));
     }
 }

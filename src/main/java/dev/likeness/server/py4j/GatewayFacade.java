@@ -29,4 +29,11 @@ public interface GatewayFacade {
 
     /** The PNG bytes of result {@code index} of a job. */
     byte[] result(String jobId, int index);
+
+    /**
+     * The job's latest live preview, {@code {"step", "total", "image", "width", "height", "png"}} (PNG in base64),
+     * for a generate job submitted with {@code "preview": true}; 404 NO_PREVIEW before the first one. Python polls
+     * this: the gateway never calls back into Python.
+     */
+    String preview(String jobId);
 }

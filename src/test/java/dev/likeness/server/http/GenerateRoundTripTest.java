@@ -95,7 +95,13 @@ class GenerateRoundTripTest {
         assertEquals(64, img.getWidth());
         assertEquals(48, img.getHeight());
         assertEquals(FakeGenerator.paint(64, 48, 43).getRGB(10, 7), img.getRGB(10, 7));
-        assertEquals(404, http.get("/api/v1/jobs/" + id + "/results/2").status());
+        RawHttp.Response missing = http.get("/api/v1/jobs/" + id + "/results/2");
+        assertEquals(404, missing.status());
+        // a GET's own 404 keeps its message (it was replaced by "no such route", the request having no content type)
+        assertTrue(missing.text().contains("result 2") || !missing.text().contains("no such route"), missing.text());
+        RawHttp.Response unknownJob = http.get("/api/v1/jobs/j999999-00000000");
+        assertEquals("NOT_FOUND", unknownJob.errorCode());
+        assertTrue(unknownJob.text().contains("job 'j999999-00000000' not found"), unknownJob.text());
         assertEquals(400, http.get("/api/v1/jobs/" + id + "/results/x").status());
     }
 

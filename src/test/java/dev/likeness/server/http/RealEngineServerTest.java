@@ -88,4 +88,50 @@ class RealEngineServerTest {
             assertEquals("toy-dog", done.get("results").get(0).get("metadata").get("concepts").get(0).asText());
         }
     }
+
+    @Test
+    void previewsArriveOnTheStreamAndThePreviewRoute() throws Exception {
+        try (LikenessServer server = LikenessServer.start(TestServers.config(dir.resolve("data3"))
+                .withModel(Golden.model("sd1")), new LocalEngine())) {
+            RawHttp http = TestServers.client(server);
+            RawHttp.Response submit = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"a photo of a cat\","
+                    + "\"seed\":3,\"steps\":5,\"width\":64,\"height\":64,\"preview\":true}");
+            assertEquals(202, submit.status(), submit.text());
+            String id = submit.json().get("id").asText();
+            List<SseClient.Event> events = SseClient.readAll(server.port(), server.token(),
+                    "/api/v1/jobs/" + id + "/events", 120_000);
+            List<JsonNode> previews = new java.util.ArrayList<>();
+            for (SseClient.Event e : events) {
+                if (e.name().equals("preview")) {
+                    previews.add(dev.likeness.util.Json.MAPPER.readTree(e.data()));
+                }
+            }
+            assertEquals("done", events.get(events.size() - 1).name());
+            assertTrue(!previews.isEmpty(), "preview events: " + events.size());
+            JsonNode last = previews.get(previews.size() - 1);
+            int total = last.get("total").asInt(); // the sampler's UNet steps (PNDM takes one more than asked)
+            assertTrue(total >= 5, "total " + total);
+            assertEquals(total, last.get("step").asInt(), "the last step always gets a preview");
+            BufferedImage frame = ImageIO.read(new ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(last.get("png").asText())));
+            assertEquals(64, frame.getWidth());
+            assertEquals(64, last.get("width").asInt());
+
+            RawHttp.Response png = http.get("/api/v1/jobs/" + id + "/preview");
+            assertEquals(200, png.status(), png.text());
+            assertEquals("image/png", png.headers().get("content-type"));
+            assertEquals(Integer.toString(total), png.headers().get("x-preview-step"));
+            assertEquals(64, ImageIO.read(new ByteArrayInputStream(png.body())).getHeight());
+
+            String plain = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"a cat\",\"steps\":2,"
+                    + "\"width\":64,\"height\":64}").json().get("id").asText();
+            TestServers.awaitFinished(http, plain, 60_000);
+            RawHttp.Response none = http.get("/api/v1/jobs/" + plain + "/preview");
+            assertEquals(404, none.status(), none.text());
+            assertEquals("NO_PREVIEW", none.errorCode(), none.text());
+            RawHttp.Response bad = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"x\",\"preview\":\"yes\"}");
+            assertEquals(400, bad.status(), bad.text());
+            assertEquals("preview", bad.json().get("error").get("field").asText(), bad.text());
+        }
+    }
 }

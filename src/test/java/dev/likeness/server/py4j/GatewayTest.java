@@ -105,6 +105,22 @@ class GatewayTest {
             assertEquals(32, ImageIO.read(new ByteArrayInputStream(bytes)).getWidth());
             String missing = w.call("result", "s" + id, "i7");
             assertTrue(missing.startsWith("!xs") && missing.contains("NOT_FOUND"), missing);
+            String noPreview = w.call("preview", "s" + id);
+            assertTrue(noPreview.startsWith("!xs") && noPreview.contains("NO_PREVIEW"), noPreview);
+
+            String withPreview = w.call("submit", "sgenerate", "s" + StringUtil.escape(
+                    "{\"prompt\":\"previewed\",\"steps\":3,\"width\":32,\"height\":32,\"preview\":true}"));
+            String previewed = Json.MAPPER.readTree(StringUtil.unescape(withPreview.substring(3))).get("id").asText();
+            for (int i = 0; i < 500 && !Json.MAPPER.readTree(StringUtil.unescape(w.call("status", "s" + previewed)
+                    .substring(3))).get("state").asText().equals("SUCCEEDED"); i++) {
+                Thread.sleep(20);
+            }
+            String preview = w.call("preview", "s" + previewed);
+            assertTrue(preview.startsWith("!ys"), preview);
+            JsonNode frame = Json.MAPPER.readTree(StringUtil.unescape(preview.substring(3)));
+            assertEquals(3, frame.get("step").asInt(), frame.toString());
+            assertEquals(8, ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(frame.get("png")
+                    .asText()))).getWidth());
             String noRunner = w.call("submit", "sretouch", "s{}");
             assertTrue(noRunner.contains("NO_RUNNER"), noRunner);
         }

@@ -7,6 +7,8 @@ import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.ModelInfo;
 import dev.likeness.pipeline.ProgressListener;
+import dev.likeness.pipeline.preview.PreviewFrame;
+import dev.likeness.pipeline.preview.PreviewSink;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,16 @@ public final class FakeGenerator implements ImageGenerator {
     public FakeGenerator(String name, long stepMillis) {
         this.name = name;
         this.stepMillis = stepMillis;
+    }
+
+    /** Sends an 8×8 preview with each step. */
+    @Override
+    public List<GeneratedImage> generate(GenerationRequest request, ProgressListener listener, CancelSignal cancel,
+            PreviewSink previews) {
+        return generate(request, (step, total, message) -> {
+            listener.onProgress(step, total, message);
+            previews.accept(new PreviewFrame(step, total, 0, 8, 8, Pngs.valid(8, 8)));
+        }, cancel);
     }
 
     @Override
