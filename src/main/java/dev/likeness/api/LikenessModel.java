@@ -12,6 +12,7 @@ import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.ModelInfo;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.StableDiffusion;
+import dev.likeness.pipeline.preview.PreviewSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -46,13 +47,22 @@ public final class LikenessModel implements AutoCloseable {
     }
 
     public List<Picture> generate(Generation g, Progress progress, @Nullable CancelToken cancel) {
+        return generate(g, progress, cancel, PreviewListener.NONE);
+    }
+
+    /** {@link #generate(Generation, Progress, CancelToken)} with live previews of the sampling. */
+    public List<Picture> generate(Generation g, Progress progress, @Nullable CancelToken cancel,
+            PreviewListener previews) {
         int w = g.width() != null ? g.width() : nativeSize();
         int h = g.height() != null ? g.height() : nativeSize();
         GenerationRequest req = new GenerationRequest(g.prompt(), g.negativePrompt(), g.seed(), g.steps(),
                 g.guidance(), g.sampler(), w, h, g.count(), null, 0.8f, g.concepts());
         CancelSignal signal = cancel == null ? CancelSignal.none() : cancel.signal;
         try {
-            return pipeline.generate(req, progress::onProgress, signal).stream().map(LikenessModel::picture).toList();
+            PreviewSink sink = previews == PreviewListener.NONE ? PreviewSink.NONE : f -> previews.onPreview(
+                    new PreviewImage(f.step(), f.total(), f.image(), f.width(), f.height(), f.png()));
+            return pipeline.generate(req, progress::onProgress, signal, sink).stream().map(LikenessModel::picture)
+                    .toList();
         } catch (CancelSignal.CancelledException e) {
             throw new CancelledException(e);
         } catch (UncheckedIOException e) {

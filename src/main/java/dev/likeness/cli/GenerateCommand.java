@@ -11,6 +11,7 @@ import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouch;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouchRequest;
+import dev.likeness.pipeline.preview.PreviewSink;
 import dev.likeness.util.Json;
 import dev.likeness.util.PngFiles;
 import java.awt.image.BufferedImage;
@@ -99,11 +100,21 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     RetouchOptions retouch;
 
+    @Option(names = "--preview", paramLabel = "FILE.png", description = "Rewrite this PNG with a live preview of "
+            + "the image as sampling goes (at most 2 a second, 256 px; txt2img and img2img)")
+    Path preview;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Output PNG (with --count N: FILE-1.png ... FILE-N.png)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        if (preview != null) {
+            PreviewFile.check(preview, out);
+            if (mode.equals("layout-retouch")) {
+                throw new IllegalArgumentException("--preview works with txt2img and img2img, not --mode layout-retouch");
+            }
+        }
         List<String> refs = conceptRefs();
         BufferedImage init = initImage == null ? null : readImage(initImage);
         long baseSeed = seed != null ? seed : new SecureRandom().nextInt(Integer.MAX_VALUE);
@@ -125,9 +136,13 @@ final class GenerateCommand implements Callable<Integer> {
             if (!mode.equals("txt2img")) {
                 throw new IllegalArgumentException("unknown --mode '" + mode + "' (txt2img, layout-retouch)");
             }
+            PreviewSink previews = preview == null ? PreviewSink.NONE : new PreviewFile(preview);
+            if (preview != null) {
+                System.err.println("preview: " + preview + " (rewritten as sampling goes)");
+            }
             ProgressBar bar = new ProgressBar(System.err);
             StableDiffusion sd = new StableDiffusion(m, (model, ref) -> ConceptApplier.apply(model, ref, library::resolve));
-            List<GeneratedImage> images = sd.generate(req, bar, new CancelSignal());
+            List<GeneratedImage> images = sd.generate(req, bar, new CancelSignal(), previews);
             bar.done();
             for (Path p : write(images)) {
                 System.out.println(p);

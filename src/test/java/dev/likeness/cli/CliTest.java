@@ -63,6 +63,35 @@ class CliTest {
     }
 
     @Test
+    void generateRewritesALivePreviewFile() throws Exception {
+        Path out = tmp.resolve("dog.png");
+        Path preview = tmp.resolve("live.png");
+        Result r = run("generate", "--model", Golden.model("sd1").toString(), "--prompt", "a dog", "--seed", "1",
+                "--steps", "4", "--width", "64", "--height", "48", "--preview", preview.toString(), "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("preview: " + preview), r.err());
+        BufferedImage live = ImageIO.read(preview.toFile());
+        assertEquals(64, live.getWidth());
+        assertEquals(48, live.getHeight());
+        try (var files = Files.list(tmp)) {
+            assertEquals(2, files.count(), "no temporary files left beside the preview");
+        }
+
+        for (String[] bad : new String[][] {{"--preview", tmp.resolve("live.jpg").toString()},
+                {"--preview", tmp.resolve("absent/live.png").toString()}, {"--preview", out.toString()},
+                {"--preview", preview.toString(), "--mode", "layout-retouch", "--concept", "x"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("generate", "--model",
+                    Golden.model("sd1").toString(), "--prompt", "x", "--steps", "1", "--out", out.toString()));
+            args.addAll(java.util.List.of(bad));
+            Result refused = run(args.toArray(String[]::new));
+            assertEquals(2, refused.code(), refused.err());
+            assertOneLine(refused.err());
+            assertTrue(refused.err().contains("--preview"), refused.err());
+        }
+    }
+
+    @Test
     void tokenizeAndInspectPrintJson() throws Exception {
         Result t = run("tokenize", "--model", Golden.model("sd2").toString(), "a photo of a cat", "hi");
         assertEquals(0, t.code(), t.err());

@@ -48,6 +48,11 @@ class KotlinEmbeddingTest {
             assertEquals(model.nativeSize(), plain[0].image.width)
             assertEquals(7L, plain[0].seed)
             assertTrue(steps.isNotEmpty())
+            val previews = mutableListOf<PreviewImage>()
+            val previewed = model.generate(request, Progress.NONE, null) { previews += it }
+            assertEquals(pixels(plain[0].image), pixels(previewed[0].image), "previews do not change the image")
+            assertEquals(previews.last().total, previews.last().step, "the last step always gets a preview")
+            assertEquals(64, previews.last().image().width)
             val sampler: String? = request.sampler // nullable in Kotlin through JSpecify
             assertNull(sampler)
 
