@@ -62,5 +62,18 @@ d._concept_picked(1)
 assert "<my-cat>" in d.prompt.toPlainText(), d.prompt.toPlainText()
 d.strength.setValue(35)
 assert d.strength_label.text() == "0.35"
+
+# a live preview (as the server sends it) shows in the docker, and goes when the result lands
+import likeness_png  # noqa: E402
+gradient = bytes(v for y in range(32) for x in range(48) for v in (x * 5, y * 7, 128, 255))
+d._show_preview({"step": 3, "total": 6, "png": likeness_png.encode_rgba(48, 32, gradient)})
+assert not d.preview.isHidden(), "the preview label is shown"
+shown = d.preview.pixmap().toImage()
+assert (shown.width(), shown.height()) == (48, 32), (shown.width(), shown.height())
+colours = {shown.pixel(x, y) for y in range(0, 32, 4) for x in range(0, 48, 4)}
+assert len(colours) > 20, "the preview is a picture, not a blank: %d colours" % len(colours)
+assert "step 3 of 6" in d.preview.toolTip(), d.preview.toolTip()
+d._show_preview(None)
+assert d.preview.isHidden(), "the preview goes once the result has landed"
 assert [m for m in sys.modules if m.startswith("PyQt") and not m.startswith(binding)] == [], "mixed Qt bindings"
 print("qt smoke %s: PASS" % binding)

@@ -4,6 +4,7 @@ Every call here does network I/O and may block: editors call it from a worker th
 never from their UI thread. Errors are raised as LikenessError subclasses whose message is meant for the user.
 """
 
+import base64
 import json
 import os
 import socket
@@ -259,14 +260,20 @@ class Client:
                 if event == "done":
                     return
 
-    def wait(self, job_id, on_progress=None, poll_interval=1.0, sleep=None):
+    def wait(self, job_id, on_progress=None, poll_interval=1.0, sleep=None, on_preview=None):
         """Waits for a job to finish (event stream, polling when streams are refused); returns the full job.
 
-        Raises JobFailed (with the server's message) or JobCancelled when it did not succeed.
+        `on_preview(preview)` gets each live preview of a job submitted with "preview": true, a dict with "step",
+        "total", "image", "width", "height" and "png" (the PNG bytes). Raises JobFailed (with the server's message) or
+        JobCancelled when it did not succeed.
         """
         last = None
         try:
-            for _event, job in self.events(job_id):
+            for event, job in self.events(job_id):
+                if event == "preview":
+                    if on_preview:
+                        on_preview(decode_preview(job))
+                    continue
                 last = job
                 if on_progress:
                     on_progress(job)
@@ -288,6 +295,16 @@ class Client:
 
 
 FINAL_STATES = ("SUCCEEDED", "FAILED", "CANCELLED")
+
+
+def decode_preview(event_data):
+    """A `preview` event's data with its base64 PNG decoded to bytes (an unreadable one gives png=None)."""
+    preview = dict(event_data)
+    try:
+        preview["png"] = base64.b64decode(preview.get("png") or "", validate=True) or None
+    except (ValueError, TypeError):
+        preview["png"] = None
+    return preview
 
 
 def outcome(job):

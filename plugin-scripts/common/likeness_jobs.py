@@ -108,10 +108,12 @@ def fit_size(width, height, max_side=1024):
 
 
 def generate_spec(prompt, negative="", count=1, seed=-1, steps=30, guidance=7.5, width=512, height=512,
-                  concepts=(), sampler="", strength=None, images=()):
+                  concepts=(), sampler="", strength=None, images=(), preview=True):
     spec = {"prompt": prompt, "negativePrompt": negative or "", "count": int(count), "steps": int(steps),
             "guidance": float(guidance), "width": int(width), "height": int(height),
             "concepts": [c for c in concepts if c]}
+    if preview:  # live previews on the progress stream; the plug-ins show them while sampling
+        spec["preview"] = True
     if seed is not None and int(seed) >= 0:
         spec["seed"] = int(seed)
     if sampler:
@@ -170,41 +172,43 @@ def fetch_results(client, job):
 
 # -- flows ---------------------------------------------------------------------------------------------------------
 # `report(job)` is called with each job update (progress); `started(job_id, kind)` once the server accepted the job,
-# so the editor can record it in the document before waiting.
+# so the editor can record it in the document before waiting; `preview(p)` with each live preview of a generation
+# (see likeness_client.Client.wait).
 
-def _run(client, kind, spec, report=None, started=None):
+def _run(client, kind, spec, report=None, started=None, preview=None):
     job = client.submit(kind, spec)
     if started:
         started(job["id"], kind)
-    final = client.wait(job["id"], on_progress=report)
+    final = client.wait(job["id"], on_progress=report, on_preview=preview)
     return final
 
 
-def generate(client, spec, init_png=None, report=None, started=None):
+def generate(client, spec, init_png=None, report=None, started=None, preview=None):
     if init_png is not None:
         spec = dict(spec, images=[client.upload_png(init_png)])
         spec.setdefault("strength", 0.75)
-    job = _run(client, "generate", spec, report, started)
+    job = _run(client, "generate", spec, report, started, preview)
     return fetch_results(client, job)
 
 
-def variations(client, spec, concept="", layout_retouch=False, retouch_strength=0.6, report=None, started=None):
+def variations(client, spec, concept="", layout_retouch=False, retouch_strength=0.6, report=None, started=None,
+               preview=None):
     """Generate variations: plain generation, or Layout-and-Retouch when asked (needs a concept)."""
     if layout_retouch:
         if not concept:
             raise lc.LikenessError("Layout-and-Retouch needs a concept to paint in.")
         class_word = client.concept(concept).get("classWord", "")
-        return layout_and_retouch(client, spec, concept, class_word, retouch_strength, report, started)
-    return generate(client, spec, report=report, started=started)
+        return layout_and_retouch(client, spec, concept, class_word, retouch_strength, report, started, preview)
+    return generate(client, spec, report=report, started=started, preview=preview)
 
 
-def layout_and_retouch(client, spec, concept, class_word, strength=0.6, report=None, started=None):
+def layout_and_retouch(client, spec, concept, class_word, strength=0.6, report=None, started=None, preview=None):
     """Layout-and-Retouch: layouts from the prompt with the concept's token replaced by its class word (so the
     personalized model's collapsed layouts do not dominate), then each layout retouched with the concept."""
     token = concept_token(concept)
     layout = dict(spec, prompt=spec["prompt"].replace(token, class_word or "").strip(),
                   concepts=[c for c in spec.get("concepts", []) if c != concept])
-    layouts = generate(client, layout, report=report, started=started)
+    layouts = generate(client, layout, report=report, started=started, preview=preview)
     results = []
     for i, lay in enumerate(layouts):
         seed = lay.metadata.get("seed", spec.get("seed", 0))

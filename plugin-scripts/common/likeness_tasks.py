@@ -11,7 +11,9 @@ import likeness_client as lc
 
 
 class BackgroundTask:
-    def __init__(self, flow, *args, **kwargs):
+    def __init__(self, flow, *args, previews=False, **kwargs):
+        """`previews`: the flow takes a `preview` callback (a generation); its previews reach poll's on_preview."""
+        self._previews = previews
         self._flow = flow
         self._args = args
         self._kwargs = kwargs
@@ -24,6 +26,8 @@ class BackgroundTask:
     def start(self):
         self._kwargs["report"] = lambda job: self._messages.put(("progress", job))
         self._kwargs["started"] = self._started
+        if self._previews:
+            self._kwargs["preview"] = lambda p: self._messages.put(("preview", p))
         self._thread = threading.Thread(target=self._work, name="likeness-job", daemon=True)
         self._thread.start()
         return self
@@ -48,7 +52,7 @@ class BackgroundTask:
             return True
         return False
 
-    def poll(self, on_progress=None, on_started=None, on_done=None, on_error=None):
+    def poll(self, on_progress=None, on_started=None, on_done=None, on_error=None, on_preview=None):
         """Delivers waiting messages to the callbacks; returns False once the task has ended."""
         while True:
             try:
@@ -57,6 +61,8 @@ class BackgroundTask:
                 return not self.finished
             if kind == "progress" and on_progress:
                 on_progress(lc.progress_fraction(value), lc.progress_text(value), value)
+            elif kind == "preview" and on_preview:
+                on_preview(value)
             elif kind == "started" and on_started:
                 on_started(*value)
             elif kind in ("done", "error"):

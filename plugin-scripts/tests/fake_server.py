@@ -1,5 +1,6 @@
 """An in-process stand-in for the bridge server's HTTP API (the routes the plug-ins use), on 127.0.0.1 only."""
 
+import base64
 import json
 import os
 import re
@@ -167,6 +168,9 @@ class Handler(BaseHTTPRequestHandler):
         job["state"] = "RUNNING"
         for step in range(1, st.steps + 1):
             job["progress"] = {"step": step, "total": st.steps, "message": "denoising"}
+            if job["kind"] == "generate" and spec.get("preview") is True:
+                job["_preview"] = {"step": step, "total": st.steps, "image": 0, "width": 8, "height": 8,
+                                   "png": base64.b64encode(_png(8, 8, step)).decode("ascii")}
             st.hold.wait(10)
             time.sleep(0.03)
             if job.get("cancelRequested"):
@@ -214,8 +218,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         last = None
+        preview_sent = None
         n = 0
         while True:
+            preview = job.get("_preview")
+            if preview is not None and preview is not preview_sent:
+                n += 1
+                preview_sent = preview
+                self.wfile.write(("event: preview\nid: %d\ndata: %s\n\n" % (n, json.dumps(preview))).encode("utf-8"))
             brief = {k: v for k, v in public(job).items() if k not in ("results", "output")}
             final = brief["state"] in ("SUCCEEDED", "FAILED", "CANCELLED")
             text = json.dumps(brief)

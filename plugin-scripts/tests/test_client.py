@@ -116,6 +116,16 @@ class ClientTest(unittest.TestCase):
         self.assertEqual((img.width, img.height), (16, 8))
         self.assertEqual(final["results"][1]["metadata"]["seed"], 6)
 
+    def test_wait_hands_previews_over_and_progress_stays_job_updates(self):
+        job = self.client.submit("generate", {"prompt": "a cat", "preview": True})
+        previews, updates = [], []
+        final = self.client.wait(job["id"], on_progress=updates.append, on_preview=previews.append)
+        self.assertEqual(final["state"], "SUCCEEDED")
+        self.assertTrue(previews)
+        self.assertTrue(all("state" in u for u in updates), "a preview never reaches on_progress")
+        self.assertEqual(likeness_png.decode(previews[-1]["png"]).width, 8)
+        self.assertIsNone(lc.decode_preview({"png": "not base64!"})["png"])
+
     def test_wait_polls_when_streams_are_refused(self):
         self.fake.state.refuse_streams = True
         job = self.client.submit("generate", {"prompt": "a cat"})

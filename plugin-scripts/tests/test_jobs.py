@@ -47,6 +47,8 @@ class NamingTest(unittest.TestCase):
         self.assertNotIn("seed", s)
         self.assertEqual((s["count"], s["width"], s["concepts"]), (3, 64, ["a"]))
         self.assertEqual(jobs.generate_spec("p", seed=0)["seed"], 0)
+        self.assertIs(s["preview"], True, "the plug-ins ask for live previews by default")
+        self.assertNotIn("preview", jobs.generate_spec("p", preview=False))
         p = jobs.personalize_spec("PALP", "my-cat", "cat", ["up-1"], 200, "a <my-cat> in the snow")
         self.assertEqual((p["method"], p["token"], p["steps"], p["options"]["targetPrompt"]),
                          ("palp", "<my-cat>", 200, "a <my-cat> in the snow"))
@@ -189,6 +191,24 @@ class BackgroundTaskTest(unittest.TestCase):
             self.assertEqual(got["started"], ["generate"])
             self.assertEqual(got["done"][0].metadata["seed"], 3)
             self.assertTrue(got["progress"])
+
+    def test_previews_reach_the_ui_thread_before_the_result(self):
+        with FakeServer() as fake:
+            client = lc.Client(fake.url, "secret-token")
+            task = BackgroundTask(jobs.generate, client, jobs.generate_spec("a", width=8, height=8),
+                                  previews=True).start()
+            events = []
+            deadline = time.time() + 20
+            while task.poll(on_preview=lambda p: events.append(("preview", p)),
+                            on_done=lambda r: events.append(("done", r)),
+                            on_error=lambda e: self.fail(e)) and time.time() < deadline:
+                time.sleep(0.01)
+            kinds = [k for k, _ in events]
+            self.assertIn("preview", kinds)
+            self.assertEqual(kinds[-1], "done")
+            last = [p for k, p in events if k == "preview"][-1]
+            self.assertEqual((last["step"], last["total"]), (fake.state.steps, fake.state.steps))
+            self.assertEqual(likeness_png.decode(last["png"]).width, 8)
 
     def test_cancel_and_errors_reach_the_ui(self):
         with FakeServer() as fake:

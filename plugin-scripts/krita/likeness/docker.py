@@ -9,7 +9,7 @@ import likeness_jobs as jobs
 from . import dialogs
 from . import krita_layers as kl
 from . import krita_ops as ops
-from .qt_compat import QTimer, QtWidgets
+from .qt_compat import QTimer, QtGui, QtWidgets
 
 DOCKER_ID = "likeness_docker"
 _instances = []
@@ -104,6 +104,10 @@ class LikenessDocker(DockWidget):
         prog = W.QHBoxLayout()
         prog.addWidget(self.progress, 1)
         prog.addWidget(self.cancel_button)
+        self.preview = W.QLabel("")  # the live preview while a generation samples
+        self.preview.setObjectName("likeness-preview")
+        self.preview.setVisible(False)
+        self._preview_shown = None
         self.message = W.QLabel("")
         self.message.setWordWrap(True)
         self.fetch_button = W.QPushButton("Fetch finished results")
@@ -116,6 +120,7 @@ class LikenessDocker(DockWidget):
         outer.addLayout(form)
         outer.addLayout(buttons)
         outer.addLayout(prog)
+        outer.addWidget(self.preview)
         outer.addWidget(self.message)
         outer.addWidget(self.fetch_button)
         outer.addWidget(settings)
@@ -253,6 +258,7 @@ class LikenessDocker(DockWidget):
                 self._concept_task = None
         if self.op is not None and self.op.task is not None and not self.op.task.finished:
             running = self.op.poll()
+            self._show_preview(self.op.preview if running else None)
             self.progress.setValue(int(self.op.fraction * 1000))
             self.progress.setFormat(self.op.text.replace("%", "%%"))
             if running:
@@ -266,6 +272,22 @@ class LikenessDocker(DockWidget):
                 self.check_pending()
         if not busy:
             self._timer.stop()
+
+
+    def _show_preview(self, preview):
+        """Shows the operation's latest live preview; hides it once the result has landed (or failed)."""
+        if preview is self._preview_shown:
+            return
+        self._preview_shown = preview
+        if preview is None:
+            self.preview.clear()
+            self.preview.setVisible(False)
+            return
+        pixmap = QtGui.QPixmap()
+        if pixmap.loadFromData(preview["png"], "PNG"):
+            self.preview.setPixmap(pixmap)
+            self.preview.setToolTip("Preview: step %d of %d" % (preview.get("step", 0), preview.get("total", 0)))
+            self.preview.setVisible(True)
 
 
 def _spin(lo, hi, value, step=1):

@@ -13,8 +13,10 @@ from .qt_compat import process_events
 
 
 class Operation:
-    def __init__(self, doc, title, flow, args, apply, placement=None):
+    def __init__(self, doc, title, flow, args, apply, placement=None, previews=False):
         self.doc = doc
+        self.previews = previews
+        self.preview = None  # the latest live preview: {"step", "total", "png": bytes, ...}
         self.title = title
         self._flow = flow
         self._args = args
@@ -29,7 +31,7 @@ class Operation:
         self.summary = ""
 
     def start(self, client=None):
-        self.task = BackgroundTask(self._flow, client or lc.connect(), *self._args).start()
+        self.task = BackgroundTask(self._flow, client or lc.connect(), *self._args, previews=self.previews).start()
         return self
 
     @property
@@ -39,7 +41,11 @@ class Operation:
     def poll(self):
         """Delivers progress and, at the end, applies the results; returns False once finished."""
         return self.task.poll(on_progress=self._progress, on_started=self._started, on_done=self._done,
-                              on_error=self._failed)
+                              on_error=self._failed, on_preview=self._preview)
+
+    def _preview(self, preview):
+        if preview.get("png"):
+            self.preview = preview
 
     def cancel(self):
         return self.task.cancel() if self.task else False
@@ -121,7 +127,7 @@ def generate(doc, above, prompt, negative="", concept="", count=4, seed=-1, step
                               [concept] if concept else [])
     return Operation(doc, "Generate", jobs.variations, (spec, concept, layout_retouch, retouch_strength),
                      lambda results: _add_layers(doc, above, results, x, y),
-                     {"x": x, "y": y, "above": above.name() if above else ""})
+                     {"x": x, "y": y, "above": above.name() if above else ""}, previews=True)
 
 
 def retouch(doc, node, concept, prompt="", strength=0.6, seed=-1):
@@ -144,7 +150,7 @@ def refine(doc, node, prompt, negative="", concept="", strength=0.5, seed=-1, st
     spec["strength"] = float(strength)
     return Operation(doc, "Refine", jobs.generate, (spec, kl.region_png(node, region)),
                      lambda results: _add_layers(doc, node, results, region[0], region[1]),
-                     {"x": region[0], "y": region[1], "above": node.name()})
+                     {"x": region[0], "y": region[1], "above": node.name()}, previews=True)
 
 
 def pending_jobs(doc):
