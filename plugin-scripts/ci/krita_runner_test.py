@@ -109,6 +109,10 @@ def body(out):
     ok = run(ops, op, "generate")
     doc.waitForDone()
     record("generate ran", ok, op.summary)
+    pv = op.preview or {}
+    record("a live preview arrived from the real server (last step, a PNG)",
+           bool(pv.get("png")) and pv.get("step") == pv.get("total") and pv.get("width") == 64,
+           {k: v for k, v in pv.items() if k != "png"})
     nodes = doc.rootNode().childNodes()
     record("generate added 2 layers", len(nodes) == n_before + 2, [describe(n) for n in nodes])
     first = above(doc, subject)
