@@ -153,12 +153,10 @@ public final class DreamBooth implements TrainingMethod {
 
     /** The eval batch's loss as {total, instance term, prior term (NaN without prior preservation)}. */
     public double[] evalParts(long seed, int batchSize) {
-        return GradMode.off(() -> {
-            try (NDScope scope = new NDScope()) {
-                PriorPreservationLoss.Parts p = parts(new TorchGenerator(seed), batchSize);
-                return new double[] {p.total().getFloat(), p.instance().getFloat(),
-                        p.prior() == null ? Double.NaN : p.prior().getFloat()};
-            }
+        return GradMode.offInScope(() -> {
+            PriorPreservationLoss.Parts p = parts(new TorchGenerator(seed), batchSize);
+            return new double[] {p.total().getFloat(), p.instance().getFloat(),
+                    p.prior() == null ? Double.NaN : p.prior().getFloat()};
         });
     }
 

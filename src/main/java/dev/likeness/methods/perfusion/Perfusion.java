@@ -279,12 +279,8 @@ public final class Perfusion implements TrainingMethod {
 
     /** The (masked) loss on a fixed batch; i* is left as it is. */
     @Override
-    public double evalLoss(long seed, int batchSize) {
-        return GradMode.off(() -> {
-            try (NDScope scope = new NDScope()) {
-                return (double) loss(new TorchGenerator(seed), batchSize, false).getFloat();
-            }
-        });
+    public NDArray evalBatchLoss(TorchGenerator rng, int batchSize) {
+        return loss(rng, batchSize, false);
     }
 
     /** The concept as trained so far. */
