@@ -18,7 +18,6 @@ import dev.likeness.methods.lora.LoraFiles;
 import dev.likeness.methods.lora.LoraNetwork;
 import dev.likeness.methods.lora.LoraTargets;
 import dev.likeness.pipeline.ConceptTokens;
-import dev.likeness.pipeline.Noise;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.DiffusionObjective;
 import dev.likeness.train.GradMode;
