@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.engine.model.vae.AutoencoderKL;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.Scheduler;
 import dev.likeness.engine.sched.SchedulerConfig;

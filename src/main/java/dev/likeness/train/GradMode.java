@@ -1,5 +1,6 @@
 package dev.likeness.train;
 
+import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.function.Supplier;
 
@@ -15,6 +16,18 @@ public final class GradMode {
         } finally {
             JniUtils.setGradMode(was);
         }
+    }
+
+    /**
+     * {@link #off(Supplier)} inside a fresh {@link NDScope}: every tensor the body makes is closed when it returns, so
+     * the body must return plain Java values (an evaluation's losses).
+     */
+    public static <T> T offInScope(Supplier<T> body) {
+        return off(() -> {
+            try (NDScope scope = new NDScope()) {
+                return body.get();
+            }
+        });
     }
 
     public static void off(Runnable body) {

@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.model.vae.AutoencoderKL;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.pipeline.ImageTensors;
-import dev.likeness.pipeline.Noise;
 import java.util.ArrayList;
 import java.util.List;
 

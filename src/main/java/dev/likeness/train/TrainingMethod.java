@@ -30,8 +30,18 @@ public interface TrainingMethod extends AutoCloseable {
     /** Loss of one batch drawn with {@code rng}; called with gradient recording on, inside a per-step scope. */
     NDArray loss(TorchGenerator rng, int batchSize);
 
+    /**
+     * The loss of one batch drawn with {@code rng} as evaluation sees it; called with gradients off, inside a scope.
+     * Default {@link #loss}; a method whose training loss also updates state (Perfusion's i*) overrides it.
+     */
+    default NDArray evalBatchLoss(TorchGenerator rng, int batchSize) {
+        return loss(rng, batchSize);
+    }
+
     /** The loss on a fixed evaluation batch (fixed seed: same images, noise and timesteps every call). */
-    double evalLoss(long seed, int batchSize);
+    default double evalLoss(long seed, int batchSize) {
+        return GradMode.offInScope(() -> (double) evalBatchLoss(new TorchGenerator(seed), batchSize).getFloat());
+    }
 
     /** Called after each optimizer step with gradients off (e.g. an EMA update). */
     default void afterStep(int step) {}

@@ -1,6 +1,7 @@
 package dev.likeness.engine.sched;
 
 import ai.djl.ndarray.NDArray;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 
 /** diffusers' DDPMScheduler with the "fixed_small" posterior variance, stepping between the inference timesteps. */

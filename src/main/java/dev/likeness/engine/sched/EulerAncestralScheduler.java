@@ -1,6 +1,7 @@
 package dev.likeness.engine.sched;
 
 import ai.djl.ndarray.NDArray;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 
 /** diffusers' EulerAncestralDiscreteScheduler: an Euler step to σ_down, then fresh noise of size σ_up. */

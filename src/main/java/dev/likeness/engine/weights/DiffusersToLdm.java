@@ -12,38 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * diffusers names back to original (LDM, "single-file") names: the inverse of {@link LdmUnetNames},
- * {@link LdmVaeNames}, {@link LdmClipNames} and {@link OpenClipNames}. {@link SingleFileWriter} checks every result
- * by planning it forward again, so the two directions cannot drift apart unnoticed.
+ * {@link LdmVaeNames}, {@link LdmClipNames} and {@link OpenClipNames}. The one-to-one prefix tables are theirs, read
+ * backwards ({@link PrefixPairs#toLdm}); only the block index arithmetic is written here. {@link SingleFileWriter}
+ * checks every result by planning it forward again, so the two directions cannot drift apart unnoticed.
  */
 final class DiffusersToLdm {
-    private static final List<NameRule> RESNET_PARTS = List.of(
-            NameRule.prefix("norm1.", "in_layers.0."),
-            NameRule.prefix("conv1.", "in_layers.2."),
-            NameRule.prefix("time_emb_proj.", "emb_layers.1."),
-            NameRule.prefix("norm2.", "out_layers.0."),
-            NameRule.prefix("conv2.", "out_layers.3."),
-            NameRule.prefix("conv_shortcut.", "skip_connection."));
-
-    private static final List<NameRule> VAE_RESNET_PARTS = List.of(
-            NameRule.prefix("norm1.", "norm1."),
-            NameRule.prefix("conv1.", "conv1."),
-            NameRule.prefix("norm2.", "norm2."),
-            NameRule.prefix("conv2.", "conv2."),
-            NameRule.prefix("conv_shortcut.", "nin_shortcut."));
-
-    private static final List<NameRule> VAE_ATTENTION_PARTS = List.of(
-            NameRule.prefix("group_norm.", "norm."),
-            NameRule.prefix("to_q.", "q."),
-            NameRule.prefix("to_k.", "k."),
-            NameRule.prefix("to_v.", "v."),
-            NameRule.prefix("to_out.0.", "proj_out."));
-
-    private static final List<NameRule> OPENCLIP_BLOCK_PARTS = List.of(
-            NameRule.prefix("layer_norm1.", "ln_1."),
-            NameRule.prefix("layer_norm2.", "ln_2."),
-            NameRule.prefix("mlp.fc1.", "mlp.c_fc."),
-            NameRule.prefix("mlp.fc2.", "mlp.c_proj."),
-            NameRule.prefix("self_attn.out_proj.", "attn.out_proj."));
+    private static final List<NameRule> RESNET_PARTS = LdmUnetNames.RESNET_PARTS.toLdm();
+    private static final List<NameRule> VAE_RESNET_PARTS = LdmVaeNames.RESNET_PARTS.toLdm();
+    private static final List<NameRule> VAE_ATTENTION_PARTS = LdmVaeNames.ATTENTION_PARTS.toLdm();
+    private static final List<NameRule> OPENCLIP_BLOCK_PARTS = OpenClipNames.BLOCK_PARTS.toLdm();
 
     private static final Pattern QKV = Pattern.compile(
             "text_model\\.encoder\\.layers\\.(\\d+)\\.self_attn\\.(q|k|v)_proj\\.(weight|bias)");
@@ -56,10 +33,7 @@ final class DiffusersToLdm {
     /** UNet names under {@code model.diffusion_model.*}; {@code layersPerBlock} is the config's. */
     static Map<String, String> unetNames(Collection<String> names, int layersPerBlock) throws WeightsFormatException {
         int per = layersPerBlock + 1;
-        List<NameRule> rules = List.of(
-                NameRule.prefix("time_embedding.linear_1.", "time_embed.0."),
-                NameRule.prefix("time_embedding.linear_2.", "time_embed.2."),
-                NameRule.prefix("conv_in.", "input_blocks.0.0."),
+        List<NameRule> rules = NameRule.concat(LdmUnetNames.FIXED_BLOCKS.toLdm(), List.of(
                 NameRule.of("down_blocks\\.(\\d+)\\.resnets\\.(\\d+)\\.(.+)", m -> resnet(
                         "input_blocks." + (1 + NameRule.group(m, 1) * per + NameRule.group(m, 2)) + ".0.", m.group(3))),
                 NameRule.of("down_blocks\\.(\\d+)\\.attentions\\.(\\d+)\\.(.+)", m -> "input_blocks."
@@ -67,7 +41,6 @@ final class DiffusersToLdm {
                 NameRule.of("down_blocks\\.(\\d+)\\.downsamplers\\.0\\.conv\\.(.+)", m -> "input_blocks."
                         + (1 + NameRule.group(m, 1) * per + layersPerBlock) + ".0.op." + m.group(2)),
                 NameRule.of("mid_block\\.resnets\\.0\\.(.+)", m -> resnet("middle_block.0.", m.group(1))),
-                NameRule.prefix("mid_block.attentions.0.", "middle_block.1."),
                 NameRule.of("mid_block\\.resnets\\.1\\.(.+)", m -> resnet("middle_block.2.", m.group(1))),
                 NameRule.of("up_blocks\\.(\\d+)\\.resnets\\.(\\d+)\\.(.+)", m -> resnet(
                         "output_blocks." + (NameRule.group(m, 1) * per + NameRule.group(m, 2)) + ".0.", m.group(3))),
@@ -76,9 +49,7 @@ final class DiffusersToLdm {
                 // the upsampler follows the block's last resnet (index 1), or its last attention (index 2)
                 NameRule.of("up_blocks\\.(\\d+)\\.upsamplers\\.0\\.conv\\.(.+)", m -> "output_blocks."
                         + (NameRule.group(m, 1) * per + layersPerBlock) + "."
-                        + (hasAttention(names, "up_blocks." + m.group(1)) ? 2 : 1) + ".conv." + m.group(2)),
-                NameRule.prefix("conv_norm_out.", "out.0."),
-                NameRule.prefix("conv_out.", "out.2."));
+                        + (hasAttention(names, "up_blocks." + m.group(1)) ? 2 : 1) + ".conv." + m.group(2))));
         return renameAll(names, rules, LdmUnetNames.PREFIX, "UNet");
     }
 
@@ -92,9 +63,7 @@ final class DiffusersToLdm {
             }
         }
         int n = levels;
-        List<NameRule> rules = List.of(
-                NameRule.of("(encoder|decoder)\\.(conv_in|conv_out)\\.(.+)", m -> m.group(0)),
-                NameRule.of("(quant_conv|post_quant_conv)\\.(.+)", m -> m.group(0)),
+        List<NameRule> rules = NameRule.concat(LdmVaeNames.UNCHANGED, List.of(
                 NameRule.of("(encoder|decoder)\\.conv_norm_out\\.(.+)", m -> m.group(1) + ".norm_out." + m.group(2)),
                 NameRule.of("encoder\\.down_blocks\\.(\\d+)\\.resnets\\.(\\d+)\\.(.+)", m -> vaeResnet(
                         "encoder.down." + m.group(1) + ".block." + m.group(2) + ".", m.group(3))),
@@ -109,7 +78,7 @@ final class DiffusersToLdm {
                 NameRule.of("(encoder|decoder)\\.mid_block\\.attentions\\.0\\.(.+)", m -> {
                     String part = NameRule.apply(VAE_ATTENTION_PARTS, m.group(2));
                     return part == null ? null : m.group(1) + ".mid.attn_1." + part;
-                }));
+                })));
         return renameAll(names, rules, LdmVaeNames.PREFIX, "VAE");
     }
 

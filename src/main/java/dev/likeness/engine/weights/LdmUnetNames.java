@@ -14,13 +14,25 @@ import java.util.regex.Pattern;
 final class LdmUnetNames implements LdmComponentNames {
     static final String PREFIX = "model.diffusion_model.";
 
-    private static final List<NameRule> RESNET_PARTS = List.of(
-            NameRule.prefix("in_layers.0.", "norm1."),
-            NameRule.prefix("in_layers.2.", "conv1."),
-            NameRule.prefix("emb_layers.1.", "time_emb_proj."),
-            NameRule.prefix("out_layers.0.", "norm2."),
-            NameRule.prefix("out_layers.3.", "conv2."),
-            NameRule.prefix("skip_connection.", "conv_shortcut."));
+    /** Inside a resnet block. */
+    static final PrefixPairs RESNET_PARTS = PrefixPairs.of(
+            "in_layers.0.", "norm1.",
+            "in_layers.2.", "conv1.",
+            "emb_layers.1.", "time_emb_proj.",
+            "out_layers.0.", "norm2.",
+            "out_layers.3.", "conv2.",
+            "skip_connection.", "conv_shortcut.");
+
+    /** The blocks whose names need no index arithmetic. */
+    static final PrefixPairs FIXED_BLOCKS = PrefixPairs.of(
+            "time_embed.0.", "time_embedding.linear_1.",
+            "time_embed.2.", "time_embedding.linear_2.",
+            "input_blocks.0.0.", "conv_in.",
+            "middle_block.1.", "mid_block.attentions.0.",
+            "out.0.", "conv_norm_out.",
+            "out.2.", "conv_out.");
+
+    private static final List<NameRule> RESNET_RULES = RESNET_PARTS.toDiffusers();
 
     private static final Pattern INPUT_BLOCK = Pattern.compile("input_blocks\\.(\\d+)\\..*");
     private static final Pattern DOWNSAMPLER = Pattern.compile("input_blocks\\.(\\d+)\\.0\\.op\\..*");
@@ -29,10 +41,7 @@ final class LdmUnetNames implements LdmComponentNames {
 
     LdmUnetNames(int layersPerBlock) {
         int per = layersPerBlock + 1;
-        rules = List.of(
-                NameRule.prefix("time_embed.0.", "time_embedding.linear_1."),
-                NameRule.prefix("time_embed.2.", "time_embedding.linear_2."),
-                NameRule.prefix("input_blocks.0.0.", "conv_in."),
+        rules = NameRule.concat(FIXED_BLOCKS.toDiffusers(), List.of(
                 NameRule.of("input_blocks\\.([1-9]\\d*)\\.0\\.op\\.(.+)",
                         m -> down(m, per) + ".downsamplers.0.conv." + m.group(2)),
                 NameRule.of("input_blocks\\.([1-9]\\d*)\\.0\\.(.+)",
@@ -40,16 +49,13 @@ final class LdmUnetNames implements LdmComponentNames {
                 NameRule.of("input_blocks\\.([1-9]\\d*)\\.1\\.(.+)",
                         m -> down(m, per) + ".attentions." + (NameRule.group(m, 1) - 1) % per + "." + m.group(2)),
                 NameRule.of("middle_block\\.0\\.(.+)", m -> resnet("mid_block.resnets.0", m.group(1))),
-                NameRule.prefix("middle_block.1.", "mid_block.attentions.0."),
                 NameRule.of("middle_block\\.2\\.(.+)", m -> resnet("mid_block.resnets.1", m.group(1))),
                 NameRule.of("output_blocks\\.(\\d+)\\.0\\.(.+)",
                         m -> resnet(up(m, per) + ".resnets." + NameRule.group(m, 1) % per, m.group(2))),
                 NameRule.of("output_blocks\\.(\\d+)\\.[12]\\.conv\\.(.+)",
                         m -> up(m, per) + ".upsamplers.0.conv." + m.group(2)),
                 NameRule.of("output_blocks\\.(\\d+)\\.1\\.(.+)",
-                        m -> up(m, per) + ".attentions." + NameRule.group(m, 1) % per + "." + m.group(2)),
-                NameRule.prefix("out.0.", "conv_norm_out."),
-                NameRule.prefix("out.2.", "conv_out."));
+                        m -> up(m, per) + ".attentions." + NameRule.group(m, 1) % per + "." + m.group(2))));
     }
 
     private static String down(Matcher m, int per) {
@@ -61,7 +67,7 @@ final class LdmUnetNames implements LdmComponentNames {
     }
 
     private static String resnet(String block, String part) {
-        String renamed = NameRule.apply(RESNET_PARTS, part);
+        String renamed = NameRule.apply(RESNET_RULES, part);
         return renamed == null ? null : block + "." + renamed;
     }
 

@@ -13,19 +13,29 @@ import java.util.regex.Pattern;
 final class LdmVaeNames implements LdmComponentNames {
     static final String PREFIX = "first_stage_model.";
 
-    private static final List<NameRule> RESNET_PARTS = List.of(
-            NameRule.prefix("norm1.", "norm1."),
-            NameRule.prefix("conv1.", "conv1."),
-            NameRule.prefix("norm2.", "norm2."),
-            NameRule.prefix("conv2.", "conv2."),
-            NameRule.prefix("nin_shortcut.", "conv_shortcut."));
+    /** Inside a resnet block. */
+    static final PrefixPairs RESNET_PARTS = PrefixPairs.of(
+            "norm1.", "norm1.",
+            "conv1.", "conv1.",
+            "norm2.", "norm2.",
+            "conv2.", "conv2.",
+            "nin_shortcut.", "conv_shortcut.");
 
-    private static final List<NameRule> ATTENTION_PARTS = List.of(
-            NameRule.prefix("norm.", "group_norm."),
-            NameRule.prefix("q.", "to_q."),
-            NameRule.prefix("k.", "to_k."),
-            NameRule.prefix("v.", "to_v."),
-            NameRule.prefix("proj_out.", "to_out.0."));
+    /** Inside the mid-block attention. */
+    static final PrefixPairs ATTENTION_PARTS = PrefixPairs.of(
+            "norm.", "group_norm.",
+            "q.", "to_q.",
+            "k.", "to_k.",
+            "v.", "to_v.",
+            "proj_out.", "to_out.0.");
+
+    /** Names both conventions share. */
+    static final List<NameRule> UNCHANGED = List.of(
+            NameRule.of("(encoder|decoder)\\.(conv_in|conv_out)\\.(.+)", m -> m.group(0)),
+            NameRule.of("(quant_conv|post_quant_conv)\\.(.+)", m -> m.group(0)));
+
+    private static final List<NameRule> RESNET_RULES = RESNET_PARTS.toDiffusers();
+    private static final List<NameRule> ATTENTION_RULES = ATTENTION_PARTS.toDiffusers();
 
     private static final Pattern DECODER_LEVEL = Pattern.compile("decoder\\.up\\.(\\d+)\\..*");
     private static final Pattern ATTENTION_WEIGHT =
@@ -35,9 +45,7 @@ final class LdmVaeNames implements LdmComponentNames {
 
     /** {@code levels}: how many resolution levels the decoder has (needed to reverse them). */
     LdmVaeNames(int levels) {
-        rules = List.of(
-                NameRule.of("(encoder|decoder)\\.(conv_in|conv_out)\\.(.+)", m -> m.group(0)),
-                NameRule.of("(quant_conv|post_quant_conv)\\.(.+)", m -> m.group(0)),
+        rules = NameRule.concat(UNCHANGED, List.of(
                 NameRule.of("(encoder|decoder)\\.norm_out\\.(.+)", m -> m.group(1) + ".conv_norm_out." + m.group(2)),
                 NameRule.of("encoder\\.down\\.(\\d+)\\.block\\.(\\d+)\\.(.+)",
                         m -> resnet("encoder.down_blocks." + m.group(1) + ".resnets." + m.group(2), m.group(3))),
@@ -52,9 +60,9 @@ final class LdmVaeNames implements LdmComponentNames {
                 NameRule.of("(encoder|decoder)\\.mid\\.block_2\\.(.+)",
                         m -> resnet(m.group(1) + ".mid_block.resnets.1", m.group(2))),
                 NameRule.of("(encoder|decoder)\\.mid\\.attn_1\\.(.+)", m -> {
-                    String part = NameRule.apply(ATTENTION_PARTS, m.group(2));
+                    String part = NameRule.apply(ATTENTION_RULES, m.group(2));
                     return part == null ? null : m.group(1) + ".mid_block.attentions.0." + part;
-                }));
+                })));
     }
 
     private static String up(Matcher m, int levels) {
@@ -62,7 +70,7 @@ final class LdmVaeNames implements LdmComponentNames {
     }
 
     private static String resnet(String block, String part) {
-        String renamed = NameRule.apply(RESNET_PARTS, part);
+        String renamed = NameRule.apply(RESNET_RULES, part);
         return renamed == null ? null : block + "." + renamed;
     }
 

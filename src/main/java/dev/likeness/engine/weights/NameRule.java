@@ -19,6 +19,13 @@ record NameRule(Pattern pattern, Function<Matcher, String> target) {
         return of(Pattern.quote(from) + "(.+)", m -> to + m.group(1));
     }
 
+    /** {@code first}'s rules, then {@code second}'s, as one table. */
+    static List<NameRule> concat(List<NameRule> first, List<NameRule> second) {
+        List<NameRule> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
+    }
+
     /** The result of the first matching rule, or null if none matches. */
     static String apply(List<NameRule> rules, String name) {
         for (NameRule rule : rules) {

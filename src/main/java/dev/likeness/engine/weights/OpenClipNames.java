@@ -18,19 +18,22 @@ final class OpenClipNames implements LdmComponentNames {
             Pattern.compile("transformer\\.resblocks\\.(\\d+)\\.attn\\.in_proj_(weight|bias)");
     private static final String[] QKV = {"q_proj", "k_proj", "v_proj"};
 
-    private static final List<NameRule> BLOCK_PARTS = List.of(
-            NameRule.prefix("ln_1.", "layer_norm1."),
-            NameRule.prefix("ln_2.", "layer_norm2."),
-            NameRule.prefix("mlp.c_fc.", "mlp.fc1."),
-            NameRule.prefix("mlp.c_proj.", "mlp.fc2."),
-            NameRule.prefix("attn.out_proj.", "self_attn.out_proj."));
+    /** Inside a transformer block (the fused q/k/v aside). */
+    static final PrefixPairs BLOCK_PARTS = PrefixPairs.of(
+            "ln_1.", "layer_norm1.",
+            "ln_2.", "layer_norm2.",
+            "mlp.c_fc.", "mlp.fc1.",
+            "mlp.c_proj.", "mlp.fc2.",
+            "attn.out_proj.", "self_attn.out_proj.");
+
+    private static final List<NameRule> BLOCK_RULES = BLOCK_PARTS.toDiffusers();
 
     private static final List<NameRule> RULES = List.of(
             NameRule.of("token_embedding\\.weight", m -> "text_model.embeddings.token_embedding.weight"),
             NameRule.of("positional_embedding", m -> "text_model.embeddings.position_embedding.weight"),
             NameRule.prefix("ln_final.", "text_model.final_layer_norm."),
             NameRule.of("transformer\\.resblocks\\.(\\d+)\\.(.+)", m -> {
-                String part = NameRule.apply(BLOCK_PARTS, m.group(2));
+                String part = NameRule.apply(BLOCK_RULES, m.group(2));
                 return part == null ? null : "text_model.encoder.layers." + m.group(1) + "." + part;
             }));
 

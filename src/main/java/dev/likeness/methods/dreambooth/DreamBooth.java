@@ -7,10 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.concepts.ConceptManifest;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.NoiseSchedule;
 import dev.likeness.engine.sched.SchedulerConfig;
-import dev.likeness.pipeline.Noise;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.DiffusionObjective;
 import dev.likeness.train.GradMode;
@@ -153,12 +153,10 @@ public final class DreamBooth implements TrainingMethod {
 
     /** The eval batch's loss as {total, instance term, prior term (NaN without prior preservation)}. */
     public double[] evalParts(long seed, int batchSize) {
-        return GradMode.off(() -> {
-            try (NDScope scope = new NDScope()) {
-                PriorPreservationLoss.Parts p = parts(new TorchGenerator(seed), batchSize);
-                return new double[] {p.total().getFloat(), p.instance().getFloat(),
-                        p.prior() == null ? Double.NaN : p.prior().getFloat()};
-            }
+        return GradMode.offInScope(() -> {
+            PriorPreservationLoss.Parts p = parts(new TorchGenerator(seed), batchSize);
+            return new double[] {p.total().getFloat(), p.instance().getFloat(),
+                    p.prior() == null ? Double.NaN : p.prior().getFloat()};
         });
     }
 

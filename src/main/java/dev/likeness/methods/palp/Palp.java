@@ -3,7 +3,6 @@ package dev.likeness.methods.palp;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +18,6 @@ import dev.likeness.methods.lora.LoraFiles;
 import dev.likeness.methods.lora.LoraNetwork;
 import dev.likeness.methods.lora.LoraTargets;
 import dev.likeness.pipeline.ConceptTokens;
-import dev.likeness.pipeline.Noise;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.DiffusionObjective;
 import dev.likeness.train.GradMode;
@@ -155,15 +153,6 @@ public final class Palp implements TrainingMethod {
         NDManager m = like.getManager();
         return new NDArray[] {m.create(a, shape).toType(like.getDataType(), false).duplicate(),
             m.create(s, shape).toType(like.getDataType(), false).duplicate()};
-    }
-
-    @Override
-    public double evalLoss(long seed, int batchSize) {
-        return GradMode.off(() -> {
-            try (NDScope scope = new NDScope()) {
-                return (double) loss(new TorchGenerator(seed), batchSize).getFloat();
-            }
-        });
     }
 
     @Override

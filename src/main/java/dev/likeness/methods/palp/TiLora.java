@@ -4,19 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.model.clip.ClipTextModel;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.NoiseSchedule;
 import dev.likeness.engine.sched.SchedulerConfig;
 import dev.likeness.methods.lora.LoraNetwork;
 import dev.likeness.methods.lora.LoraTargets;
-import dev.likeness.pipeline.Noise;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.DiffusionObjective;
-import dev.likeness.train.GradMode;
 import dev.likeness.train.LatentCache;
 import dev.likeness.train.ReferenceImage;
 import dev.likeness.train.TrainingMethod;
@@ -182,15 +180,6 @@ public final class TiLora implements TrainingMethod {
     @Override
     public NDArray loss(TorchGenerator rng, int batchSize) {
         return forward(rng, batchSize).loss();
-    }
-
-    @Override
-    public double evalLoss(long seed, int batchSize) {
-        return GradMode.off(() -> {
-            try (NDScope scope = new NDScope()) {
-                return (double) loss(new TorchGenerator(seed), batchSize).getFloat();
-            }
-        });
     }
 
     /** Saved by {@link Palp}, which owns the concept's description. */

@@ -12,10 +12,10 @@ import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.engine.model.clip.ClipTextModel;
 import dev.likeness.engine.nn.Linear;
 import dev.likeness.engine.nn.LinearAdapter;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.NoiseSchedule;
 import dev.likeness.engine.sched.SchedulerConfig;
-import dev.likeness.pipeline.Noise;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.DiffusionObjective;
 import dev.likeness.train.GradMode;
@@ -279,12 +279,8 @@ public final class Perfusion implements TrainingMethod {
 
     /** The (masked) loss on a fixed batch; i* is left as it is. */
     @Override
-    public double evalLoss(long seed, int batchSize) {
-        return GradMode.off(() -> {
-            try (NDScope scope = new NDScope()) {
-                return (double) loss(new TorchGenerator(seed), batchSize, false).getFloat();
-            }
-        });
+    public NDArray evalBatchLoss(TorchGenerator rng, int batchSize) {
+        return loss(rng, batchSize, false);
     }
 
     /** The concept as trained so far. */

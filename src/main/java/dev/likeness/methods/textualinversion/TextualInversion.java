@@ -9,13 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.EmbeddingFiles;
 import dev.likeness.engine.model.clip.ClipTextModel;
+import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.NoiseSchedule;
 import dev.likeness.engine.sched.SchedulerConfig;
-import dev.likeness.pipeline.Noise;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.DiffusionObjective;
-import dev.likeness.train.GradMode;
 import dev.likeness.train.LatentCache;
 import dev.likeness.train.PromptTemplates;
 import dev.likeness.train.ReferenceImage;
@@ -116,15 +115,6 @@ public final class TextualInversion implements TrainingMethod {
         // a reference image's alpha is its subject mask (cut-out editor layers): the background barely counts
         return DiffusionObjective.subjectLoss(prediction, objective.target(x0, noise, t),
                 latents.masks(pick, rows.getManager()));
-    }
-
-    @Override
-    public double evalLoss(long seed, int batchSize) {
-        return GradMode.off(() -> {
-            try (NDScope scope = new NDScope()) {
-                return (double) loss(new TorchGenerator(seed), batchSize).getFloat();
-            }
-        });
     }
 
     @Override
