@@ -2,8 +2,6 @@ package dev.likeness.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.engine.sched.Scheduler;
@@ -66,29 +64,14 @@ final class PreviewBench implements Callable<Integer> {
             List<PreviewFrame> frames = new ArrayList<>();
             LivePreview preview = new LivePreview(X0Prediction.of(config), fit.map(),
                     new PreviewThrottle(0, System::nanoTime), frames::add, 0, out[0], out[1]);
-            double[] stepMs = new double[steps];
+            double[] stepMs = UnetTimer.forwardMs(sd, 2, latent, 1, steps);
             double[] previewMs = new double[previews];
             try (NDManager m = NDManager.newBaseManager()) {
-                TorchGenerator rng = new TorchGenerator(0);
-                int c = sd.unet().config().inChannels();
-                Shape guided = new Shape(2, c, latent, latent);
-                NDArray sample = m.create(rng.randn(guided.getShape()), guided).toType(sd.computeType(), false);
-                NDArray t = m.full(new Shape(2), 500f);
-                Shape ctx = new Shape(2, 77, sd.unet().config().crossAttentionDim());
-                NDArray context = m.create(rng.randn(ctx.getShape()), ctx).toType(sd.computeType(), false);
-                for (int i = -1; i < steps; i++) { // the first forward warms up, untimed
-                    try (NDScope scope = new NDScope()) {
-                        long s = System.nanoTime();
-                        sd.unet().forward(sample, t, context).toFloatArray();
-                        if (i >= 0) {
-                            stepMs[i] = (System.nanoTime() - s) / 1e6;
-                        }
-                    }
-                }
-                Shape one = new Shape(1, c, latent, latent);
+                TorchGenerator rng = new TorchGenerator(1);
+                Shape one = new Shape(1, sd.unet().config().inChannels(), latent, latent);
                 NDArray input = m.create(rng.randn(one.getShape()), one);
                 NDArray output = m.create(rng.randn(one.getShape()), one);
-                for (int i = -1; i < previews; i++) {
+                for (int i = -1; i < previews; i++) { // the first preview warms up, untimed
                     long s = System.nanoTime();
                     preview.show(15, 30, sched, 14, input, output);
                     if (i >= 0) {

@@ -1,11 +1,5 @@
 package dev.likeness.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.util.Json;
 import java.util.Arrays;
@@ -52,25 +46,7 @@ final class UnetBench implements Callable<Integer> {
                 throw new IllegalArgumentException("--size must be a positive multiple of " + sd.vaeScale());
             }
             int latent = px / sd.vaeScale();
-            double[] ms = new double[runs];
-            try (NDManager m = NDManager.newBaseManager()) {
-                TorchGenerator rng = new TorchGenerator(0);
-                Shape sampleShape = new Shape(batch, sd.unet().config().inChannels(), latent, latent);
-                NDArray sample = m.create(rng.randn(sampleShape.getShape()), sampleShape);
-                NDArray t = m.full(new Shape(batch), 500f).toType(DataType.FLOAT32, false);
-                Shape contextShape = new Shape(batch, 77, sd.unet().config().crossAttentionDim());
-                NDArray context = m.create(rng.randn(contextShape.getShape()), contextShape);
-                for (int i = 0; i < warmup + runs; i++) {
-                    try (NDScope step = new NDScope()) { // every intermediate of the forward is freed after it
-                        long s = System.nanoTime();
-                        NDArray out = sd.unet().forward(sample, t, context);
-                        out.toFloatArray(); // forces the computation to finish
-                        if (i >= warmup) {
-                            ms[i - warmup] = (System.nanoTime() - s) / 1e6;
-                        }
-                    }
-                }
-            }
+            double[] ms = UnetTimer.forwardMs(sd, batch, latent, warmup, runs);
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             Map<String, Object> out = new LinkedHashMap<>();

@@ -92,6 +92,23 @@ class CliTest {
     }
 
     @Test
+    void benchPreviewPrintsOneJsonObjectWithTheRatio() throws Exception {
+        Result r = run("bench", "preview", "--model", Golden.model("sd1").toString(), "--steps", "1", "--previews",
+                "2");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertEquals(64, json.get("size").asInt());
+        assertEquals("64x64", json.get("previewSize").asText());
+        assertTrue(json.get("stepMsMedian").asDouble() > 0 && json.get("previewMsMedian").asDouble() > 0, r.out());
+        assertEquals(json.get("previewMsMedian").asDouble() / json.get("stepMsMedian").asDouble(),
+                json.get("previewShareOfStep").asDouble(), 1e-3);
+        assertEquals(3, json.get("fitRmse").size());
+        Result bad = run("bench", "preview", "--model", Golden.model("sd1").toString(), "--previews", "0");
+        assertEquals(2, bad.code(), bad.err());
+        assertOneLine(bad.err());
+    }
+
+    @Test
     void tokenizeAndInspectPrintJson() throws Exception {
         Result t = run("tokenize", "--model", Golden.model("sd2").toString(), "a photo of a cat", "hi");
         assertEquals(0, t.code(), t.err());
