@@ -223,15 +223,13 @@ final class GenerateCommand implements Callable<Integer> {
         if (concepts.size() != 1) {
             throw new IllegalArgumentException("--mode layout-retouch takes exactly one --concept (the subject)");
         }
-        RetouchOptions.Applied applied = retouch.apply(m, req.concepts().get(0));
-        try {
+        try (RetouchOptions.RetouchConcept applied = retouch.apply(m, req.concepts().get(0))) {
             layoutRetouch(m, req, applied);
-        } finally {
-            m.conceptPatches().clear();
         }
     }
 
-    private void layoutRetouch(SdModel m, GenerationRequest req, RetouchOptions.Applied applied) throws IOException {
+    private void layoutRetouch(SdModel m, GenerationRequest req, RetouchOptions.RetouchConcept applied)
+            throws IOException {
         int lambda = layoutSteps != null ? layoutSteps : Math.round(0.3f * steps);
         GenerationRequest g = new GenerationRequest(req.prompt(), req.negativePrompt(), req.seed(), req.steps(),
                 req.guidance(), sampler, req.width(), req.height(), req.count(), null, 1f, List.of());

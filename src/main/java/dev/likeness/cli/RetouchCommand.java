@@ -70,8 +70,7 @@ final class RetouchCommand implements Callable<Integer> {
             if (m.info().demo()) {
                 System.err.println("note: using the built-in demo model (random weights): images are noise patterns");
             }
-            RetouchOptions.Applied applied = retouch.apply(m, concept);
-            try {
+            try (RetouchOptions.RetouchConcept applied = retouch.apply(m, concept)) {
                 ProgressBar bar = new ProgressBar(System.err);
                 LayoutRetouch.Output o = new LayoutRetouch(new StableDiffusion(m)).retouch(req, applied.concept(),
                         applied.references(), bar, new CancelSignal());
@@ -80,8 +79,6 @@ final class RetouchCommand implements Callable<Integer> {
                 md.put("concepts", List.of(concept));
                 PngFiles.write(out, o.image(), Json.write(md));
                 System.out.println(out);
-            } finally {
-                m.conceptPatches().clear();
             }
             if (seed == null) {
                 System.err.println("seed: " + s);

@@ -5,6 +5,7 @@ import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.ConceptRef;
 import dev.likeness.concepts.ConceptReferences;
+import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.layoutretouch.PersonalConcept;
 import dev.likeness.pipeline.layoutretouch.RetouchSettings;
@@ -59,21 +60,34 @@ final class RetouchOptions {
 
     /**
      * Applies the concept ({@code name} or a {@link ConceptRef} string with its options) to the model and returns it
-     * with its references (given ones first choice). The caller clears the model's concept patches when done.
+     * with its references (given ones first choice); closing the result lifts the concept's patches again.
      */
-    Applied apply(SdModel model, String conceptRef) throws IOException {
+    RetouchConcept apply(SdModel model, String conceptRef) throws IOException {
         ConceptLibrary library = ConceptLibrary.open(ConceptsCommand.libraryRoot());
         Path path = library.resolve(ConceptRef.parse(conceptRef).name());
-        ConceptManifest manifest = ConceptApplier.apply(model, conceptRef, library::resolve);
-        List<BufferedImage> refs = new ArrayList<>();
-        for (Path p : references) {
-            refs.add(GenerateCommand.readImage(p));
+        Applied patches = model.conceptPatches().forRequest();
+        try {
+            ConceptManifest manifest = ConceptApplier.apply(model, conceptRef, library::resolve);
+            List<BufferedImage> refs = new ArrayList<>();
+            for (Path p : references) {
+                refs.add(GenerateCommand.readImage(p));
+            }
+            if (refs.isEmpty()) {
+                refs.addAll(ConceptReferences.load(path));
+            }
+            return new RetouchConcept(ConceptApplier.personalConcept(manifest, classWord, model), refs, patches);
+        } catch (IOException | RuntimeException e) {
+            patches.close();
+            throw e;
         }
-        if (refs.isEmpty()) {
-            refs.addAll(ConceptReferences.load(path));
-        }
-        return new Applied(ConceptApplier.personalConcept(manifest, classWord, model), refs);
     }
 
-    record Applied(PersonalConcept concept, List<BufferedImage> references) {}
+    /** The applied concept and its reference images, applied to the model until closed. */
+    record RetouchConcept(PersonalConcept concept, List<BufferedImage> references, Applied patches)
+            implements Applied {
+        @Override
+        public void close() {
+            patches.close();
+        }
+    }
 }

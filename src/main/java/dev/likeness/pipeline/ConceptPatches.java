@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Changes that applied concepts made to a model's modules (LoRA adapters on projections, ...), each with the action
  * that undoes it. Unlike Textual Inversion tokens, which only act when a prompt names them, a patch changes every
- * output, so {@link StableDiffusion} removes them all when a request ends: a request's concepts apply to it alone.
+ * output, so a request applies its concepts inside {@link #forRequest()}: closing that handle removes them all (a
+ * request's concepts apply to it alone).
  *
  * <p>As a {@link Personalization}, the patches switch off and on together (Layout-and-Retouch's base-model steps).
  */
@@ -39,6 +40,14 @@ public final class ConceptPatches implements Personalization {
         if (p != null) {
             p.undo().run();
         }
+    }
+
+    /**
+     * A handle for one request's concepts: {@code try (Applied a = model.conceptPatches().forRequest()) { apply...;
+     * run... }} removes every patch when the request ends, however it ends.
+     */
+    public Applied forRequest() {
+        return this::clear;
     }
 
     /** Undoes every patch, newest first, and leaves the switch on. */

@@ -23,6 +23,12 @@ public interface Personalization {
         };
     }
 
+    /** The base model until the handle closes, then the personalized one again. */
+    default Applied switchedOff() {
+        setActive(false);
+        return () -> setActive(true);
+    }
+
     /** Turns the personalized weights on (the state after the concept is applied) or off (the base model). */
     void setActive(boolean active);
 }

@@ -68,7 +68,7 @@ public final class StableDiffusion implements ImageGenerator {
     public List<GeneratedImage> generate(GenerationRequest req, ProgressListener listener, CancelSignal cancel,
             PreviewSink previews) {
         String sampler = SamplerNames.resolve(req.sampler(), model.schedulerConfig());
-        try {
+        try (Applied applied = model.conceptPatches().forRequest()) {
             for (String concept : req.concepts()) {
                 try {
                     concepts.apply(model, concept);
@@ -77,8 +77,6 @@ public final class StableDiffusion implements ImageGenerator {
                 }
             }
             return run(req, sampler, listener, cancel, previews);
-        } finally {
-            model.conceptPatches().clear();
         }
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.nn.Linear;
 import dev.likeness.engine.rng.TorchGenerator;
+import dev.likeness.pipeline.Applied;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +117,12 @@ public final class LoraNetwork implements AutoCloseable {
     /** Scales every delta (1 = as trained, 0 = the base model exactly). */
     public void setMultiplier(float m) {
         layers.values().forEach(l -> l.setMultiplier(m));
+    }
+
+    /** Every delta scaled by {@code m} until the handle closes, then as trained (1) again. */
+    public Applied scaled(float m) {
+        setMultiplier(m);
+        return () -> setMultiplier(1f);
     }
 
     /** A and B of every module, named as in diffusers' peft format ({@code <path>.lora_A.weight}, ...). */

@@ -17,6 +17,7 @@ import dev.likeness.engine.sched.SchedulerConfig;
 import dev.likeness.methods.lora.LoraFiles;
 import dev.likeness.methods.lora.LoraNetwork;
 import dev.likeness.methods.lora.LoraTargets;
+import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.ConceptTokens;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.DiffusionObjective;
@@ -110,13 +111,10 @@ public final class Palp implements TrainingMethod {
         NDArray direction = GradMode.off(() -> {
             NDArray renoised = a.mul(x0Hat).add(s.mul(f.eps()));
             NDArray student = guided(objective, renoised, f.t(), f.context(), config.studentGuidance(), a, s);
-            branch.lora().setMultiplier(0f);
             NDArray teacher;
-            try {
+            try (Applied base = branch.lora().scaled(0f)) {
                 teacher = guided(objective, renoised, f.t(), cleanContext.repeat(0, batchSize),
                         config.teacherGuidance(), a, s);
-            } finally {
-                branch.lora().setMultiplier(1f);
             }
             return teacher.sub(student).mul(a.div(s));
         });

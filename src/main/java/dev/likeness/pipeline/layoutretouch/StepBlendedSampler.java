@@ -5,13 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
+import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.Conditioning;
 import dev.likeness.pipeline.DenoiseLoop;
-import dev.likeness.pipeline.SampleRun;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.LatentTrajectory;
 import dev.likeness.pipeline.PromptEncoder;
+import dev.likeness.pipeline.SampleRun;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.StableDiffusion;
 import java.util.List;
@@ -52,18 +53,13 @@ public final class StepBlendedSampler {
         }
         SdModel model = sd.model();
         Conditioning base = null;
-        Conditioning personal;
-        try {
-            if (layoutSteps > 0) {
-                concept.weights().setActive(false);
+        if (layoutSteps > 0) {
+            try (Applied off = concept.weights().switchedOff()) {
                 base = encode(concept.classPrompt(req.prompt()), req, m);
             }
-            concept.weights().setActive(true);
-            // through the model's hooks, last: a Perfusion concept edits these text states alone
-            personal = layoutSteps < req.steps() ? sd.conditioning(req, m) : null;
-        } finally {
-            concept.weights().setActive(true);
         }
+        // through the model's hooks, last: a Perfusion concept edits these text states alone
+        Conditioning personal = layoutSteps < req.steps() ? sd.conditioning(req, m) : null;
         int f = model.vaeScale();
         Shape shape = new Shape(1, model.unet().config().inChannels(), req.height() / f, req.width() / f);
         LatentTrajectory trajectory = new LatentTrajectory(req.steps(), 0);
@@ -84,12 +80,10 @@ public final class StepBlendedSampler {
                 }
             };
             NDArray out;
-            try {
+            try (Applied restored = () -> concept.weights().setActive(true)) {
                 out = sd.sampleLatents(ddim(req), seed, noise, null, m,
                         SampleRun.of(i -> i < layoutSteps ? baseCond : personalCond).withSampler("ddim")
                                 .withHook(hook).withProgress(progress).withCancel(cancel));
-            } finally {
-                concept.weights().setActive(true);
             }
             try {
                 return new Layout(sd.decode(out), trajectory);

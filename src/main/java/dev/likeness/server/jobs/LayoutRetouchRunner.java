@@ -73,7 +73,7 @@ public final class LayoutRetouchRunner implements JobRunner {
             ctx.results().clear();
         }
         String name = spec.get("concept").asText();
-        RetouchSpecs.Applied applied = RetouchSpecs.apply(model, concepts, ctx, name, 0);
+        RetouchSpecs.RetouchConcept applied = RetouchSpecs.apply(model, concepts, ctx, name, 0);
         List<LayoutRetouch.Output> outputs = RetouchSpecs.run(applied, () -> new LayoutRetouch(applied.sd())
                 .generate(request(spec, applied.sd().info().nativeSize()), applied.concept(), applied.references(), ctx.progress(), ctx.cancel()));
         for (LayoutRetouch.Output o : outputs) {

@@ -61,7 +61,7 @@ public final class RetouchRunner implements JobRunner {
         if (ctx.resumed()) {
             ctx.results().clear();
         }
-        RetouchSpecs.Applied applied = RetouchSpecs.apply(model, concepts, ctx, spec.get("concept").asText(),
+        RetouchSpecs.RetouchConcept applied = RetouchSpecs.apply(model, concepts, ctx, spec.get("concept").asText(),
                 hasMask ? 2 : 1);
         LayoutRetouch.Output out = RetouchSpecs.run(applied, () -> new LayoutRetouch(applied.sd()).retouch(
                 request(spec, layout, mask), applied.concept(), applied.references(), ctx.progress(), ctx.cancel()));

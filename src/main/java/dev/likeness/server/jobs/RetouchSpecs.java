@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.methods.ConceptApplier;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.ConceptReferences;
+import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.pipeline.layoutretouch.PersonalConcept;
@@ -26,7 +27,14 @@ final class RetouchSpecs {
     static final int MAX_REFERENCES = 16;
 
     /** The concept the job names, how it is applied, and its references. */
-    record Applied(StableDiffusion sd, PersonalConcept concept, List<BufferedImage> references) {}
+    /** The concept applied to the served model for one job, with its references; closing lifts its patches. */
+    record RetouchConcept(StableDiffusion sd, PersonalConcept concept, List<BufferedImage> references, Applied patches)
+            implements Applied {
+        @Override
+        public void close() {
+            patches.close();
+        }
+    }
 
     private RetouchSpecs() {}
 
@@ -82,15 +90,16 @@ final class RetouchSpecs {
     }
 
     /** Applies the concept to the served model; the references are the job's own, else the concept's. */
-    static Applied apply(ActiveModel model, ServerConcepts concepts, JobContext ctx, String name, int firstReference)
+    static RetouchConcept apply(ActiveModel model, ServerConcepts concepts, JobContext ctx, String name, int firstReference)
             throws IOException {
         ImageGenerator generator = model.generator();
         if (!(generator instanceof StableDiffusion sd)) {
             throw new JobFailure("UNSUPPORTED_MODEL", "the loaded model cannot run Layout-and-Retouch");
         }
         Path dir = concepts.directory(name);
-        ConceptManifest manifest = ConceptApplier.apply(sd.model(), dir);
+        Applied patches = sd.model().conceptPatches().forRequest();
         try {
+            ConceptManifest manifest = ConceptApplier.apply(sd.model(), dir);
             PersonalConcept concept = ConceptApplier.personalConcept(manifest, ctx.spec().path("classWord").asText(null),
                     sd.model());
             List<BufferedImage> refs = new ArrayList<>();
@@ -102,9 +111,9 @@ final class RetouchSpecs {
                 refs.addAll(ConceptReferences.load(dir));
             }
             ctx.cancel().throwIfCancelled();
-            return new Applied(sd, concept, refs);
+            return new RetouchConcept(sd, concept, refs, patches);
         } catch (IOException | RuntimeException e) {
-            sd.model().conceptPatches().clear();
+            patches.close();
             throw e;
         }
     }
@@ -113,15 +122,13 @@ final class RetouchSpecs {
      * Runs a Layout-and-Retouch call with the applied concept: bad input and concepts it cannot use become job
      * failures with their message, and the concept's patches are lifted afterwards (it applies to this job alone).
      */
-    static <T> T run(Applied applied, java.util.function.Supplier<T> call) {
-        try {
+    static <T> T run(RetouchConcept applied, java.util.function.Supplier<T> call) {
+        try (applied) {
             return call.get();
         } catch (IllegalArgumentException e) {
             throw new JobFailure("INVALID_INPUT", e.getMessage());
         } catch (UnsupportedOperationException e) {
             throw new JobFailure("UNSUPPORTED_CONCEPT", e.getMessage());
-        } finally {
-            applied.sd().model().conceptPatches().clear();
         }
     }
 }
