@@ -3,8 +3,8 @@ package dev.likeness.api;
 import dev.likeness.methods.ConceptApplier;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
-import dev.likeness.methods.PersonalizeRequest;
-import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.TrainingRequest;
+import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.util.Json;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.GeneratedImage;
@@ -81,9 +81,9 @@ public final class LikenessModel implements AutoCloseable {
         LoopSettings loop = new LoopSettings(t.steps(), t.learningRate(), null, null, null, null, null, null, null);
         CancelSignal signal = cancel == null ? CancelSignal.none() : cancel.signal;
         try {
-            PersonalizeRequest req = MethodRegistry.standard().request(t.method(), t.name(), t.images(), List.of(),
+            TrainingRequest req = MethodRegistry.standard().request(t.method(), t.name(), t.images(), List.of(),
                     t.token(), t.classWord(), loop, t.seed(), 100, Json.MAPPER.valueToTree(t.settings()), null);
-            Personalizer.Outcome out = Personalizer.run(model, req, work, resume, target, progress::onProgress,
+            ConceptTrainer.Outcome out = ConceptTrainer.run(model, req, work, resume, target, progress::onProgress,
                     signal);
             dev.likeness.util.FileTrees.deleteTree(work);
             return new TrainedConcept(target, out.concept().token(), out.concept().method(), out.evalLossBefore(),

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.MethodSettings;
-import dev.likeness.methods.PersonalizeRequest;
-import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.TrainingRequest;
+import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.methods.palp.Palp;
 import dev.likeness.methods.dreambooth.DreamBooth;
 import dev.likeness.pipeline.CancelSignal;
@@ -91,7 +91,7 @@ final class BenchCommand {
             Path classDir = Files.createTempDirectory("likeness-bench-class");
             int total = warmup + steps;
             // one forward/backward per timed step: the bench measures passes, not the method's accumulation
-            PersonalizeRequest req = MethodRegistry.standard().request(preset.method(), "bench", List.of(), List.of(),
+            TrainingRequest req = MethodRegistry.standard().request(preset.method(), "bench", List.of(), List.of(),
                     null, "dog", new LoopSettings(total, null, batch, 1, null, null, null, null, 0), 0, 0, given,
                     classDir);
             TrainingOptions opts = req.options();
@@ -108,7 +108,7 @@ final class BenchCommand {
                     }
                 }
                 long t0 = System.nanoTime();
-                try (TrainingMethod tm = Personalizer.create(sd, req, refs, ProgressListener.NONE, CancelSignal.none())) {
+                try (TrainingMethod tm = ConceptTrainer.create(sd, req, refs, ProgressListener.NONE, CancelSignal.none())) {
                     double setupMs = (System.nanoTime() - t0) / 1e6;
                     long[] stamps = new long[total + 1];
                     stamps[0] = System.nanoTime();

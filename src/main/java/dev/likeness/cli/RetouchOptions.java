@@ -7,7 +7,7 @@ import dev.likeness.concepts.ConceptRef;
 import dev.likeness.concepts.ConceptReferences;
 import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.SdModel;
-import dev.likeness.pipeline.layoutretouch.PersonalConcept;
+import dev.likeness.pipeline.layoutretouch.RetouchSubject;
 import dev.likeness.pipeline.layoutretouch.RetouchSettings;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class RetouchOptions {
             if (refs.isEmpty()) {
                 refs.addAll(ConceptReferences.load(path));
             }
-            return new RetouchConcept(ConceptApplier.personalConcept(manifest, classWord, model), refs, patches);
+            return new RetouchConcept(ConceptApplier.retouchSubject(manifest, classWord, model), refs, patches);
         } catch (IOException | RuntimeException e) {
             patches.close();
             throw e;
@@ -83,7 +83,7 @@ final class RetouchOptions {
     }
 
     /** The applied concept and its reference images, applied to the model until closed. */
-    record RetouchConcept(PersonalConcept concept, List<BufferedImage> references, Applied patches)
+    record RetouchConcept(RetouchSubject concept, List<BufferedImage> references, Applied patches)
             implements Applied {
         @Override
         public void close() {

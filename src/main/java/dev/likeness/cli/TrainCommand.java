@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.MethodSettings;
-import dev.likeness.methods.PersonalizeRequest;
-import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.TrainingRequest;
+import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.util.Json;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.SdModel;
@@ -182,12 +182,12 @@ final class TrainCommand implements Callable<Integer> {
         String cls = classWord != null ? classWord : initWord;
         LoopSettings loop = new LoopSettings(steps, lr, batch, gradAccum, lrSchedule, warmup, null, null,
                 checkpointEvery);
-        PersonalizeRequest req = MethodRegistry.standard().request(method, name, imageFiles, masks, token, cls, loop,
+        TrainingRequest req = MethodRegistry.standard().request(method, name, imageFiles, masks, token, cls, loop,
                 seed, 100, given, classDir == null ? null : classDir.toAbsolutePath());
         Path work = target.toAbsolutePath().resolveSibling("." + name + ".training");
         try (SdModel sd = model.load()) {
             ProgressBar bar = new ProgressBar(System.err);
-            Personalizer.Outcome outcome = Personalizer.run(sd, req, work, resume, target, bar, new CancelSignal());
+            ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd, req, work, resume, target, bar, new CancelSignal());
             bar.done();
             dev.likeness.util.FileTrees.deleteTree(work);
             System.err.printf("eval loss %.5f -> %.5f%n", outcome.evalLossBefore(), outcome.evalLossAfter());

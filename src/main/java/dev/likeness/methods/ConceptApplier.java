@@ -9,9 +9,9 @@ import dev.likeness.methods.perfusion.Perfusion;
 import dev.likeness.methods.perfusion.PerfusionConcept;
 import dev.likeness.methods.perfusion.PerfusionRuntime;
 import dev.likeness.methods.perfusion.PerfusionSettings;
-import dev.likeness.pipeline.Personalization;
+import dev.likeness.pipeline.ConceptSwitch;
 import dev.likeness.pipeline.SdModel;
-import dev.likeness.pipeline.layoutretouch.PersonalConcept;
+import dev.likeness.pipeline.layoutretouch.RetouchSubject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,16 +166,16 @@ public final class ConceptApplier {
      * (DreamBooth-LoRA, PALP, LoRA files) are lifted for those steps through the model's concept patches. A fully
      * fine-tuned DreamBooth model has no base to switch to.
      */
-    public static PersonalConcept personalConcept(ConceptManifest manifest, String classWordOverride, SdModel model) {
+    public static RetouchSubject retouchSubject(ConceptManifest manifest, String classWordOverride, SdModel model) {
         String cls = classWordOverride != null && !classWordOverride.isBlank() ? classWordOverride
                 : manifest.classWord();
         boolean fullModel = manifest.method().equals("dreambooth")
                 && manifest.details().path("variant").asText().equals("full");
-        Personalization weights = fullModel
-                ? Personalization.alwaysOn("concept '" + manifest.name() + "' is a fully fine-tuned DreamBooth model: "
+        ConceptSwitch weights = fullModel
+                ? ConceptSwitch.alwaysOn("concept '" + manifest.name() + "' is a fully fine-tuned DreamBooth model: "
                         + "it has no base model to draw layouts with; use --layout-steps 0, retouch in place, or "
                         + "train it as DreamBooth-LoRA")
                 : model.conceptPatches();
-        return new PersonalConcept(manifest.token(), cls, weights);
+        return new RetouchSubject(manifest.token(), cls, weights);
     }
 }

@@ -61,18 +61,18 @@ public final class MethodRegistry {
      * The one way a request is built, from the CLI and the server alike: the method's settings bound strictly from
      * {@code settings} over its defaults, and the loop's options from {@code loop} over the method's loop defaults.
      */
-    public PersonalizeRequest request(String method, String name, List<java.nio.file.Path> images,
+    public TrainingRequest request(String method, String name, List<java.nio.file.Path> images,
             List<java.nio.file.Path> masks, String token, String classWord, LoopSettings loop, long seed,
             int defaultCheckpointEvery, JsonNode settings, java.nio.file.Path classDir) {
         return build(find(method), name, images, masks, token, classWord, loop, seed, defaultCheckpointEvery, settings,
                 classDir);
     }
 
-    private static <S extends Record> PersonalizeRequest build(PersonalizationMethod<S> m, String name,
+    private static <S extends Record> TrainingRequest build(PersonalizationMethod<S> m, String name,
             List<java.nio.file.Path> images, List<java.nio.file.Path> masks, String token, String classWord,
             LoopSettings loop, long seed, int checkpointEvery, JsonNode given, java.nio.file.Path classDir) {
         S settings = MethodSettings.bind(m, given);
-        PersonalizeRequest req = new PersonalizeRequest(m.id(), name, images, masks, token, classWord,
+        TrainingRequest req = new TrainingRequest(m.id(), name, images, masks, token, classWord,
                 loop.resolve(m.loopDefaults(settings), seed, checkpointEvery), settings, classDir);
         m.validate(req, settings);
         return req;

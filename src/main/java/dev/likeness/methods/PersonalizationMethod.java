@@ -36,7 +36,7 @@ public interface PersonalizationMethod<S extends Record> {
     LoopDefaults loopDefaults(S settings);
 
     /** Checks the request before any work (e.g. a required class word); throws IllegalArgumentException. */
-    default void validate(PersonalizeRequest request, S settings) {}
+    default void validate(TrainingRequest request, S settings) {}
 
     /** How many of the request's images show the main subject (the concept keeps them as references). */
     default int mainImages(S settings, int images) {
@@ -44,11 +44,11 @@ public interface PersonalizationMethod<S extends Record> {
     }
 
     /** The trainer of one run; may do set-up work first (DreamBooth's class images), reporting progress. */
-    TrainingMethod trainer(SdModel model, PersonalizeRequest request, S settings, List<ReferenceImage> images,
+    TrainingMethod trainer(SdModel model, TrainingRequest request, S settings, List<ReferenceImage> images,
             ProgressListener listener, CancelSignal cancel) throws IOException;
 
     /** The request's settings as this method's record. */
-    default S settings(PersonalizeRequest request) {
+    default S settings(TrainingRequest request) {
         return settingsType().cast(request.settings());
     }
 }

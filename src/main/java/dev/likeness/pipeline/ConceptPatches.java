@@ -13,21 +13,21 @@ import java.util.Set;
  * output, so a request applies its concepts inside {@link #forRequest()}: closing that handle removes them all (a
  * request's concepts apply to it alone).
  *
- * <p>As a {@link Personalization}, the patches switch off and on together (Layout-and-Retouch's base-model steps).
+ * <p>As a {@link ConceptSwitch}, the patches switch off and on together (Layout-and-Retouch's base-model steps).
  */
-public final class ConceptPatches implements Personalization {
-    private record Patch(Runnable undo, Personalization toggle) {}
+public final class ConceptPatches implements ConceptSwitch {
+    private record Patch(Runnable undo, ConceptSwitch toggle) {}
 
     private final Map<String, Patch> patches = new LinkedHashMap<>();
     private boolean active = true;
 
     /** Records a patch that cannot be switched off; {@link #setActive setActive(false)} then fails. */
     public synchronized void put(String concept, Runnable undoAction) {
-        put(concept, undoAction, Personalization.alwaysOn("concept '" + concept + "' cannot be switched off"));
+        put(concept, undoAction, ConceptSwitch.alwaysOn("concept '" + concept + "' cannot be switched off"));
     }
 
     /** Records a concept's patch; a patch the concept already had is undone first (re-applying replaces). */
-    public synchronized void put(String concept, Runnable undoAction, Personalization toggle) {
+    public synchronized void put(String concept, Runnable undoAction, ConceptSwitch toggle) {
         remove(concept);
         if (!active) {
             toggle.setActive(false);

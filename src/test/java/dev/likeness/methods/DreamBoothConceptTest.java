@@ -49,7 +49,7 @@ class DreamBoothConceptTest {
         }
     }
 
-    private PersonalizeRequest request(int loraRank, int steps) {
+    private TrainingRequest request(int loraRank, int steps) {
         TrainingOptions options = DreamBoothFixtures.options(steps, loraRank == 0 ? 1e-3 : 1e-2, 0);
         return Requests.of("dreambooth", "rex", images, "<rex>", "dog", options,
                 Map.of("loraRank", loraRank, "classImages", 4, "classSteps", 3), tmp.resolve("class"));
@@ -69,7 +69,7 @@ class DreamBoothConceptTest {
     void loraConceptAppliesAndExportsLoadBack() throws Exception {
         Path concept = tmp.resolve("concepts/rex");
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
-            Personalizer.Outcome out = Personalizer.run(model, request(4, 20), tmp.resolve("work"), false, concept,
+            ConceptTrainer.Outcome out = ConceptTrainer.run(model, request(4, 20), tmp.resolve("work"), false, concept,
                     ProgressListener.NONE, CancelSignal.none());
             ConceptManifest c = out.concept();
             assertEquals("dreambooth", c.method());
@@ -108,7 +108,7 @@ class DreamBoothConceptTest {
         int[] baseImage;
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
             model.parameters().unet().forEach((k, v) -> before.put(k, v.toByteArray()));
-            Personalizer.run(model, request(0, 10), tmp.resolve("work"), false, concept, ProgressListener.NONE,
+            ConceptTrainer.run(model, request(0, 10), tmp.resolve("work"), false, concept, ProgressListener.NONE,
                     CancelSignal.none());
             model.parameters().unet().forEach((k, v) -> assertArrayEquals(before.get(k), v.toByteArray(),
                     k + ": the shared model is restored after training"));

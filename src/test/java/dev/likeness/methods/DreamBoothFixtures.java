@@ -22,11 +22,11 @@ final class DreamBoothFixtures {
     }
 
     /** @param loraRank 0 for a full fine-tune */
-    static PersonalizeRequest request(String name, int loraRank, TrainingOptions options, Path classDir) {
+    static TrainingRequest request(String name, int loraRank, TrainingOptions options, Path classDir) {
         return request(name, loraRank, options, classDir, Map.of());
     }
 
-    static PersonalizeRequest request(String name, int loraRank, TrainingOptions options, Path classDir,
+    static TrainingRequest request(String name, int loraRank, TrainingOptions options, Path classDir,
             Map<String, Object> more) {
         Map<String, Object> settings = new LinkedHashMap<>(more);
         settings.put("loraRank", loraRank);
@@ -35,7 +35,7 @@ final class DreamBoothFixtures {
         return Requests.of("dreambooth", name, List.of(), null, "dog", options, settings, classDir);
     }
 
-    static DreamBooth create(SdModel model, PersonalizeRequest req) throws IOException {
+    static DreamBooth create(SdModel model, TrainingRequest req) throws IOException {
         return DreamBoothSetup.create(model, req, TextualInversionTest.images(), ProgressListener.NONE,
                 CancelSignal.none());
     }

@@ -55,7 +55,7 @@ class DreamBoothSetupTest {
     @Test
     void tokenIsTheIdentifierOrThePromptAlias() throws Exception {
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
-            PersonalizeRequest plain = Requests.of("dreambooth", "rex", List.of(), "sks", "dog",
+            TrainingRequest plain = Requests.of("dreambooth", "rex", List.of(), "sks", "dog",
                     DreamBoothFixtures.options(1, 1e-4, 0), Map.of("loraRank", 4), null);
             DreamBoothConfig a = DreamBoothSetup.config(model, plain, 3);
             assertEquals("sks", a.identifier());
@@ -64,20 +64,20 @@ class DreamBoothSetupTest {
             assertEquals("a photo of dog", a.classPrompt(), "diffusers' class prompt");
             assertEquals(3 * DreamBoothConfig.CLASS_IMAGES_PER_IMAGE, a.classImages(), "scales with the images");
             assertEquals(1000, DreamBoothSetup.config(model, plain, 5).classImages(), "5 images: the paper's ~1000");
-            PersonalizeRequest fixed = Requests.of("dreambooth", "rex", List.of(), "sks", "dog",
+            TrainingRequest fixed = Requests.of("dreambooth", "rex", List.of(), "sks", "dog",
                     DreamBoothFixtures.options(1, 1e-4, 0), Map.of("classImages", 150), null);
             assertEquals(150, DreamBoothSetup.config(model, fixed, 5).classImages(), "a given count is kept");
             assertEquals(1f, a.priorWeight());
             assertEquals(4f, a.loraAlpha());
 
-            PersonalizeRequest placeholder = Requests.of("dreambooth", "rex", List.of(), "<my-rex>", "dog",
+            TrainingRequest placeholder = Requests.of("dreambooth", "rex", List.of(), "<my-rex>", "dog",
                     DreamBoothFixtures.options(1, 1e-4, 0), Map.of(), null);
             DreamBoothConfig b = DreamBoothSetup.config(model, placeholder, 1);
             assertEquals("<my-rex>", b.alias());
             assertEquals(RareIdentifier.choose(model.tokenizer(), 7), b.identifier(), "chosen from the seed");
             assertFalse(b.lora());
 
-            PersonalizeRequest noClass = Requests.of("dreambooth", "rex", List.of(), null, null,
+            TrainingRequest noClass = Requests.of("dreambooth", "rex", List.of(), null, null,
                     DreamBoothFixtures.options(1, 1e-4, 0), Map.of(), null);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> DreamBoothSetup.config(model, noClass, 1));

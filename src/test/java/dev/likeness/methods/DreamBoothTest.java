@@ -72,7 +72,7 @@ class DreamBoothTest {
     @ValueSource(ints = {0, 4})
     void resumedRunEqualsUninterruptedRun(int rank) throws Exception {
         TrainingOptions options = DreamBoothFixtures.options(30, rank == 0 ? 1e-3 : 1e-2, 10);
-        PersonalizeRequest req = DreamBoothFixtures.request("dog", rank, options, tmp.resolve("class"));
+        TrainingRequest req = DreamBoothFixtures.request("dog", rank, options, tmp.resolve("class"));
         List<Float> full;
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null);
                 DreamBooth db = DreamBoothFixtures.create(model, req)) {
@@ -127,7 +127,7 @@ class DreamBoothTest {
     @Test
     void fullFineTuneCanTrainTheTextEncoderToo() throws Exception {
         TrainingOptions options = DreamBoothFixtures.options(5, 1e-3, 0);
-        PersonalizeRequest req = DreamBoothFixtures.request("dog", 0, options, tmp.resolve("class"),
+        TrainingRequest req = DreamBoothFixtures.request("dog", 0, options, tmp.resolve("class"),
                 Map.of("trainTextEncoder", true));
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
             String name = "text_model.encoder.layers.0.self_attn.q_proj.weight";
@@ -140,7 +140,7 @@ class DreamBoothTest {
             }
             assertArrayEquals(before, param.toByteArray(), "and was restored afterwards");
         }
-        PersonalizeRequest lora = DreamBoothFixtures.request("dog", 4, options, tmp.resolve("class"),
+        TrainingRequest lora = DreamBoothFixtures.request("dog", 4, options, tmp.resolve("class"),
                 Map.of("trainTextEncoder", true));
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
             assertThrows(IllegalArgumentException.class, () -> DreamBoothFixtures.create(model, lora));

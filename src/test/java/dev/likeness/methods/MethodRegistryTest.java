@@ -108,11 +108,11 @@ class MethodRegistryTest {
             ImageIO.write(TestImages.subject(64, i), "png", p.toFile());
             images.add(p);
         }
-        PersonalizeRequest req = registry.request("one-vector", "ov-dog", images, List.of(), null, "dog",
+        TrainingRequest req = registry.request("one-vector", "ov-dog", images, List.of(), null, "dog",
                 LoopSettings.NONE, 0, 0, json("{\"templates\":\"style\"}"), null);
         assertEquals(2, req.options().steps());
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
-            Personalizer.Outcome out = Personalizer.run(registry, model, req, dir.resolve("work"), false,
+            ConceptTrainer.Outcome out = ConceptTrainer.run(registry, model, req, dir.resolve("work"), false,
                     dir.resolve("ov-dog"), ProgressListener.NONE, CancelSignal.none());
             assertEquals("<ov-dog>", out.concept().token());
             assertTrue(Files.isRegularFile(dir.resolve("ov-dog/embeddings.safetensors")));

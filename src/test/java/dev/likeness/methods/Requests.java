@@ -9,10 +9,10 @@ import java.util.Map;
 public final class Requests {
     private Requests() {}
 
-    public static PersonalizeRequest of(String method, String name, List<Path> images, String token, String classWord,
+    public static TrainingRequest of(String method, String name, List<Path> images, String token, String classWord,
             TrainingOptions options, Map<String, ?> settings, Path classDir) {
         PersonalizationMethod<?> m = MethodRegistry.standard().find(method);
         Record bound = MethodSettings.bind(m, dev.likeness.util.Json.MAPPER.valueToTree(settings));
-        return new PersonalizeRequest(m.id(), name, images, List.of(), token, classWord, options, bound, classDir);
+        return new TrainingRequest(m.id(), name, images, List.of(), token, classWord, options, bound, classDir);
     }
 }

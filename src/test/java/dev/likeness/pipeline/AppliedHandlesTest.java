@@ -31,7 +31,7 @@ class AppliedHandlesTest {
     @Test
     void aSwitchedOffPersonalizationIsOnAgainAfterTheBlock() {
         List<Boolean> states = new ArrayList<>();
-        Personalization p = states::add;
+        ConceptSwitch p = states::add;
         assertThrows(IllegalStateException.class, () -> {
             try (Applied off = p.switchedOff()) {
                 throw new IllegalStateException("encoding failed");

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.MethodSettings;
-import dev.likeness.methods.PersonalizeRequest;
-import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.TrainingRequest;
+import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
@@ -59,10 +59,10 @@ public final class TrainingStressMain {
                 for (int run = 0; run < runs; run++) {
                     String name = "stress-" + e.getKey() + "-" + run; // a new token each run: the tokenizer keeps them
                     LoopSettings loop = new LoopSettings(steps, null, 1, run % 2 + 1, null, null, null, null, 0);
-                    PersonalizeRequest req = MethodRegistry.standard().request(method, name, List.of(), List.of(),
+                    TrainingRequest req = MethodRegistry.standard().request(method, name, List.of(), List.of(),
                             "<" + name + ">", "dog", loop, run, 0, given, classDir);
                     TrainingOptions opts = req.options();
-                    try (TrainingMethod tm = Personalizer.create(model, req, images, ProgressListener.NONE,
+                    try (TrainingMethod tm = ConceptTrainer.create(model, req, images, ProgressListener.NONE,
                             CancelSignal.none())) {
                         TrainingLoop.Result r = new TrainingLoop(tm, opts).run(null, false, "stress",
                                 ProgressListener.NONE, CancelSignal.none());

@@ -2,7 +2,7 @@ package dev.likeness.methods.dreambooth;
 
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.SettingDoc;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
@@ -74,14 +74,14 @@ public final class DreamBoothMethod implements PersonalizationMethod<DreamBoothO
     }
 
     @Override
-    public void validate(PersonalizeRequest req, DreamBoothOptions s) {
+    public void validate(TrainingRequest req, DreamBoothOptions s) {
         if (req.classWord() == null || req.classWord().isBlank()) {
             throw new IllegalArgumentException("DreamBooth needs the subject's class word (--class), e.g. dog");
         }
     }
 
     @Override
-    public TrainingMethod trainer(SdModel model, PersonalizeRequest req, DreamBoothOptions s,
+    public TrainingMethod trainer(SdModel model, TrainingRequest req, DreamBoothOptions s,
             List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel) throws IOException {
         return DreamBoothSetup.create(model, req, images, listener, cancel);
     }

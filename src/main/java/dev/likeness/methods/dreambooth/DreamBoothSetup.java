@@ -1,6 +1,6 @@
 package dev.likeness.methods.dreambooth;
 
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
@@ -21,7 +21,7 @@ public final class DreamBoothSetup {
     private DreamBoothSetup() {}
 
     /** @param instances how many instance images the run has (the class image count scales with it) */
-    public static DreamBoothConfig config(SdModel model, PersonalizeRequest req, int instances) {
+    public static DreamBoothConfig config(SdModel model, TrainingRequest req, int instances) {
         DreamBoothOptions s = (DreamBoothOptions) req.settings();
         String token = req.token();
         boolean placeholder = token != null && token.startsWith("<") && token.endsWith(">");
@@ -41,7 +41,7 @@ public final class DreamBoothSetup {
         return template.replace("{identifier}", identifier).replace("{class}", cls == null ? "" : cls);
     }
 
-    public static DreamBooth create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images,
+    public static DreamBooth create(SdModel model, TrainingRequest req, List<ReferenceImage> images,
             ProgressListener listener, CancelSignal cancel) throws IOException {
         DreamBoothConfig config = config(model, req, images.size());
         int size = images.get(0).size();

@@ -2,7 +2,7 @@ package dev.likeness.methods.palp;
 
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.SettingDoc;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
@@ -62,7 +62,7 @@ public final class PalpMethod implements PersonalizationMethod<PalpOptions> {
     }
 
     @Override
-    public void validate(PersonalizeRequest req, PalpOptions s) {
+    public void validate(TrainingRequest req, PalpOptions s) {
         if (req.classWord() == null || req.classWord().isBlank()) {
             throw new IllegalArgumentException("PALP needs the subject's class word (--class)");
         }
@@ -82,7 +82,7 @@ public final class PalpMethod implements PersonalizationMethod<PalpOptions> {
     }
 
     @Override
-    public TrainingMethod trainer(SdModel model, PersonalizeRequest req, PalpOptions s, List<ReferenceImage> images,
+    public TrainingMethod trainer(SdModel model, TrainingRequest req, PalpOptions s, List<ReferenceImage> images,
             ProgressListener listener, CancelSignal cancel) {
         return PalpSetup.create(model, req, images);
     }

@@ -1,6 +1,6 @@
 package dev.likeness.methods.palp;
 
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.ReferenceImage;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.List;
 public final class PalpSetup {
     private PalpSetup() {}
 
-    public static Palp create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images) {
+    public static Palp create(SdModel model, TrainingRequest req, List<ReferenceImage> images) {
         PalpOptions s = (PalpOptions) req.settings();
         String token = req.token() != null ? req.token() : "<" + req.name() + ">";
         String target = s.targetPrompt();

@@ -2,7 +2,7 @@ package dev.likeness.methods.perfusion;
 
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.SettingDoc;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
@@ -59,14 +59,14 @@ public final class PerfusionMethod implements PersonalizationMethod<PerfusionOpt
     }
 
     @Override
-    public void validate(PersonalizeRequest req, PerfusionOptions s) {
+    public void validate(TrainingRequest req, PerfusionOptions s) {
         if (req.classWord() == null || req.classWord().isBlank()) {
             throw new IllegalArgumentException("Perfusion needs the subject's class word (--class), e.g. teddy");
         }
     }
 
     @Override
-    public TrainingMethod trainer(SdModel model, PersonalizeRequest req, PerfusionOptions s,
+    public TrainingMethod trainer(SdModel model, TrainingRequest req, PerfusionOptions s,
             List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel) throws IOException {
         return PerfusionSetup.create(model, req, images);
     }

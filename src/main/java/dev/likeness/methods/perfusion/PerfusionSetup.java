@@ -1,6 +1,6 @@
 package dev.likeness.methods.perfusion;
 
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.ReferenceImage;
@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
 public final class PerfusionSetup {
     private PerfusionSetup() {}
 
-    public static Perfusion create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images)
+    public static Perfusion create(SdModel model, TrainingRequest req, List<ReferenceImage> images)
             throws IOException {
         if (req.classWord() == null || req.classWord().isBlank()) {
             throw new IllegalArgumentException("Perfusion needs the subject's class word (--class), e.g. teddy");

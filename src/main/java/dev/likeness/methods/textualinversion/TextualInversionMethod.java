@@ -2,7 +2,7 @@ package dev.likeness.methods.textualinversion;
 
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.SettingDoc;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
@@ -60,14 +60,14 @@ public final class TextualInversionMethod implements PersonalizationMethod<Textu
     }
 
     @Override
-    public void validate(PersonalizeRequest req, TextualInversionOptions s) {
+    public void validate(TrainingRequest req, TextualInversionOptions s) {
         if (s.initWord() == null && (req.classWord() == null || req.classWord().isBlank())) {
             throw new IllegalArgumentException("Textual Inversion needs a class word (--class) or an initWord");
         }
     }
 
     @Override
-    public TrainingMethod trainer(SdModel model, PersonalizeRequest req, TextualInversionOptions s,
+    public TrainingMethod trainer(SdModel model, TrainingRequest req, TextualInversionOptions s,
             List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel) {
         String token = req.token() != null ? req.token() : "<" + req.name() + ">";
         String init = s.initWord() != null ? s.initWord() : req.classWord();

@@ -54,7 +54,7 @@ public final class LayoutRetouch {
     }
 
     /** Stage 1 then stage 2, for each of the request's images (image k uses seed + k). */
-    public List<Output> generate(LayoutRetouchRequest req, PersonalConcept concept, List<BufferedImage> references,
+    public List<Output> generate(LayoutRetouchRequest req, RetouchSubject concept, List<BufferedImage> references,
             ProgressListener listener, CancelSignal cancel) {
         GenerationRequest g = req.generation();
         requireToken(concept, g.prompt());
@@ -113,7 +113,7 @@ public final class LayoutRetouch {
      * prompt before λ₁ (base-model steps), the personal prompt's text states (those of {@code target}) from λ₁ on,
      * with the concept's token marking the subject there.
      */
-    Retoucher.Source layoutSource(LatentTrajectory layout, PersonalConcept concept, String prompt,
+    Retoucher.Source layoutSource(LatentTrajectory layout, RetouchSubject concept, String prompt,
             Conditioning target, int layoutSteps, NDManager m) {
         int[] personalSubject = TokenPositions.of(model, prompt, concept.token());
         if (layoutSteps == 0 || concept.classWord().isEmpty()) {
@@ -126,7 +126,7 @@ public final class LayoutRetouch {
     }
 
     /** Stage 2 on an existing image: its DDIM inversion is the context branch. */
-    public Output retouch(RetouchRequest req, PersonalConcept concept, List<BufferedImage> references,
+    public Output retouch(RetouchRequest req, RetouchSubject concept, List<BufferedImage> references,
             ProgressListener listener, CancelSignal cancel) {
         requireToken(concept, req.prompt());
         int w = req.workWidth();
@@ -194,7 +194,7 @@ public final class LayoutRetouch {
      * with. With no images, one is sampled from the
      * concept's token (seeded by {@code seed}) and its own trajectory is the branch.
      */
-    private List<Retoucher.Source> references(List<BufferedImage> images, PersonalConcept concept, int w, int h,
+    private List<Retoucher.Source> references(List<BufferedImage> images, RetouchSubject concept, int w, int h,
             int steps, int start, long seed, NDManager m, Counter progress, CancelSignal cancel) {
         String prompt = concept.subjectPrompt();
         NDArray text = prompts.encode(prompt, m);
@@ -246,14 +246,14 @@ public final class LayoutRetouch {
         }
     }
 
-    private static void requireToken(PersonalConcept concept, String prompt) {
+    private static void requireToken(RetouchSubject concept, String prompt) {
         if (!concept.isIn(prompt)) {
             throw new IllegalArgumentException("the prompt must name the concept with its token " + concept.token());
         }
     }
 
     private Map<String, Object> metadata(String prompt, String negative, long seed, int steps, float guidance,
-            PersonalConcept concept, int references, boolean sampledReference, int start, RetouchSettings s) {
+            RetouchSubject concept, int references, boolean sampledReference, int start, RetouchSettings s) {
         Map<String, Object> md = new LinkedHashMap<>();
         md.put("prompt", prompt);
         md.put("negativePrompt", negative);

@@ -45,7 +45,7 @@ public final class StepBlendedSampler {
      *                     ignored (DDIM: stage 2 replays this trajectory on the DDIM schedule)
      * @param layoutSteps  λ₁, steps with the base model (0: plain personalized sampling; all: plain base sampling)
      */
-    public Layout sample(GenerationRequest req, PersonalConcept concept, int layoutSteps, long seed, NDManager m,
+    public Layout sample(GenerationRequest req, RetouchSubject concept, int layoutSteps, long seed, NDManager m,
             StableDiffusion.Progress progress, CancelSignal cancel) {
         if (layoutSteps < 0 || layoutSteps > req.steps()) {
             throw new IllegalArgumentException("layout steps must be between 0 and " + req.steps() + ", got "

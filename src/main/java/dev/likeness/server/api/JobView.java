@@ -4,14 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.likeness.server.jobs.Job;
 import dev.likeness.server.jobs.JobError;
 import dev.likeness.server.jobs.JobResults;
-import dev.likeness.server.jobs.Progress;
+import dev.likeness.server.jobs.JobProgress;
 import java.util.List;
 import java.util.Map;
 
 /** A job as clients see it. Result images are fetched from {@code results[i].url}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(String id, long seq, String kind, String state, String created, String started,
-        String finished, Progress progress, JobError error, int attempts, List<ResultView> results,
+        String finished, JobProgress progress, JobError error, int attempts, List<ResultView> results,
         Map<String, Object> output) {
 
     public record ResultView(int index, String url, Map<String, Object> metadata) {}

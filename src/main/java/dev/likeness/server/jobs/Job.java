@@ -19,7 +19,7 @@ public final class Job {
     private JobState state = JobState.QUEUED;
     private Instant started;
     private Instant finished;
-    private Progress progress = Progress.NONE;
+    private JobProgress progress = JobProgress.NONE;
     private JobError error;
     private int attempts;
     private boolean cancelRequested;
@@ -28,7 +28,7 @@ public final class Job {
 
     /** An immutable view for readers. */
     public record Snapshot(String id, long seq, String kind, JobState state, Instant created, Instant started,
-            Instant finished, Progress progress, JobError error, int attempts, long version, PreviewFrame preview) {}
+            Instant finished, JobProgress progress, JobError error, int attempts, long version, PreviewFrame preview) {}
 
     public Job(String id, long seq, String kind, Instant created, Path dir) {
         this.id = id;
@@ -84,7 +84,7 @@ public final class Job {
         state = JobState.RUNNING;
         started = at;
         attempts++;
-        progress = new Progress(0, 0, resumedRun ? "resuming" : "starting");
+        progress = new JobProgress(0, 0, resumedRun ? "resuming" : "starting");
         preview = null;
         changed();
     }
@@ -107,7 +107,7 @@ public final class Job {
     }
 
     synchronized void reportProgress(int step, int total, String message) {
-        progress = new Progress(step, total, message == null ? "" : message);
+        progress = new JobProgress(step, total, message == null ? "" : message);
         changed();
     }
 

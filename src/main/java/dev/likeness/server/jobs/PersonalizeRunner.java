@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.MethodSettings;
-import dev.likeness.methods.PersonalizeRequest;
-import dev.likeness.methods.Personalizer;
+import dev.likeness.methods.TrainingRequest;
+import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.util.Json;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.StableDiffusion;
@@ -86,10 +86,10 @@ public final class PersonalizeRunner implements JobRunner {
         if (!(generator instanceof StableDiffusion sd)) {
             throw new JobFailure("UNSUPPORTED_MODEL", "the loaded model cannot be trained");
         }
-        PersonalizeRequest req = request(ctx.spec(), ctx.inputs());
+        TrainingRequest req = request(ctx.spec(), ctx.inputs());
         Path staged = ctx.workDir().resolve("concept");
         dev.likeness.util.FileTrees.deleteTree(staged); // a half-written concept from an interrupted run is rebuilt
-        Personalizer.Outcome outcome = Personalizer.run(sd.model(), req, ctx.workDir().resolve("checkpoints"),
+        ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd.model(), req, ctx.workDir().resolve("checkpoints"),
                 ctx.resumed(), staged, ctx.progress(), ctx.cancel());
         concepts.publish(req.name(), staged);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ public final class PersonalizeRunner implements JobRunner {
     }
 
     /** The request as the CLI builds it: loop fields of {@code options} apart, the rest the method's settings. */
-    private PersonalizeRequest request(ObjectNode spec, java.util.List<Path> images) {
+    private TrainingRequest request(ObjectNode spec, java.util.List<Path> images) {
         SpecReader r = new SpecReader(spec);
         ObjectNode settings = spec.path("options").isObject() ? spec.path("options").deepCopy()
                 : Json.MAPPER.createObjectNode();

@@ -9,7 +9,7 @@ import dev.likeness.concepts.ConceptReferences;
 import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.StableDiffusion;
-import dev.likeness.pipeline.layoutretouch.PersonalConcept;
+import dev.likeness.pipeline.layoutretouch.RetouchSubject;
 import dev.likeness.pipeline.layoutretouch.RetouchSettings;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.concepts.StoredConcept;
@@ -28,7 +28,7 @@ final class RetouchSpecs {
 
     /** The concept the job names, how it is applied, and its references. */
     /** The concept applied to the served model for one job, with its references; closing lifts its patches. */
-    record RetouchConcept(StableDiffusion sd, PersonalConcept concept, List<BufferedImage> references, Applied patches)
+    record RetouchConcept(StableDiffusion sd, RetouchSubject concept, List<BufferedImage> references, Applied patches)
             implements Applied {
         @Override
         public void close() {
@@ -61,7 +61,7 @@ final class RetouchSpecs {
         } catch (ApiException e) {
             throw ConceptRefs.refused(e, field);
         }
-        if (prompt != null && !PersonalConcept.names(prompt, concept.token())) {
+        if (prompt != null && !RetouchSubject.names(prompt, concept.token())) {
             throw ApiException.badRequest("prompt", "the prompt must name the concept with its token "
                     + concept.token());
         }
@@ -100,7 +100,7 @@ final class RetouchSpecs {
         Applied patches = sd.model().conceptPatches().forRequest();
         try {
             ConceptManifest manifest = ConceptApplier.apply(sd.model(), dir);
-            PersonalConcept concept = ConceptApplier.personalConcept(manifest, ctx.spec().path("classWord").asText(null),
+            RetouchSubject concept = ConceptApplier.retouchSubject(manifest, ctx.spec().path("classWord").asText(null),
                     sd.model());
             List<BufferedImage> refs = new ArrayList<>();
             int n = ctx.spec().path("referenceImages").asInt(0);

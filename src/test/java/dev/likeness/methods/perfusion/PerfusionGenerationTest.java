@@ -13,7 +13,7 @@ import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
-import dev.likeness.pipeline.layoutretouch.PersonalConcept;
+import dev.likeness.pipeline.layoutretouch.RetouchSubject;
 import dev.likeness.pipeline.layoutretouch.StepBlendedSampler;
 import dev.likeness.testing.Golden;
 import dev.likeness.train.TrainingLoop;
@@ -84,7 +84,7 @@ class PerfusionGenerationTest {
             var manifest = ConceptApplier.apply(model, conceptA);
             float[] base = plain(sd, classReq, m);
             float[] personal = plain(sd, req, m);
-            PersonalConcept concept = ConceptApplier.personalConcept(manifest, null, model);
+            RetouchSubject concept = ConceptApplier.retouchSubject(manifest, null, model);
             assertArrayEquals(base, stage1(sd, req, concept, 4, m), "λ₁ = all: base sampling of the class prompt");
             assertArrayEquals(personal, stage1(sd, req, concept, 0, m), "λ₁ = 0: plain Perfusion sampling");
             assertFalse(java.util.Arrays.equals(base, personal));
@@ -96,7 +96,7 @@ class PerfusionGenerationTest {
                 StableDiffusion.Progress.of(ProgressListener.NONE), CancelSignal.none()).toFloatArray();
     }
 
-    private static float[] stage1(StableDiffusion sd, GenerationRequest req, PersonalConcept concept, int lambda,
+    private static float[] stage1(StableDiffusion sd, GenerationRequest req, RetouchSubject concept, int lambda,
             ai.djl.ndarray.NDManager m) {
         try (StepBlendedSampler.Layout l = new StepBlendedSampler(sd).sample(req, concept, lambda, req.seed(), m,
                 StableDiffusion.Progress.of(ProgressListener.NONE), CancelSignal.none())) {

@@ -2,7 +2,7 @@ package dev.likeness.methods.testonly;
 
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
-import dev.likeness.methods.PersonalizeRequest;
+import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.SettingDoc;
 import dev.likeness.methods.textualinversion.TextualInversion;
 import dev.likeness.methods.textualinversion.TextualInversionConfig;
@@ -54,7 +54,7 @@ public final class OneVectorMethod implements PersonalizationMethod<OneVectorMet
     }
 
     @Override
-    public TrainingMethod trainer(SdModel model, PersonalizeRequest req, Settings s, List<ReferenceImage> images,
+    public TrainingMethod trainer(SdModel model, TrainingRequest req, Settings s, List<ReferenceImage> images,
             ProgressListener listener, CancelSignal cancel) {
         return new TextualInversion(model, new TextualInversionConfig("<" + req.name() + ">", req.classWord(), 1,
                 s.templates(), false), images);

@@ -25,7 +25,7 @@ class LayoutRetouchTest {
     void retouchInPlaceChangesOnlyTheMaskedRegion() throws Exception {
         try (SdModel model = TinyConcepts.model()) {
             StableDiffusion sd = new StableDiffusion(model);
-            PersonalConcept concept = TinyConcepts.dog(model);
+            RetouchSubject concept = TinyConcepts.dog(model);
             LayoutRetouch lr = new LayoutRetouch(sd);
             BufferedImage layout = scene(60, 52); // not a multiple of 8: worked at 64×56, returned at 60×52
             BufferedImage mask = new BufferedImage(60, 52, BufferedImage.TYPE_INT_RGB);
@@ -67,7 +67,7 @@ class LayoutRetouchTest {
         int lambda = 15;
         try (SdModel model = TinyConcepts.model()) {
             StableDiffusion sd = new StableDiffusion(model);
-            PersonalConcept concept = TinyConcepts.dog(model);
+            RetouchSubject concept = TinyConcepts.dog(model);
             LayoutRetouch lr = new LayoutRetouch(sd);
             GenerationRequest req = new GenerationRequest(PROMPT, "", 9, steps, 7.5f, "ddim", 64, 64, 1, null, 1f,
                     List.of());

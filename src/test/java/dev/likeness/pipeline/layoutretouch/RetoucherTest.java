@@ -35,7 +35,7 @@ class RetoucherTest {
         try (SdModel model = TinyConcepts.model(family); NDScope scope = new NDScope();
                 NDManager m = model.manager().newSubManager()) {
             StableDiffusion sd = new StableDiffusion(model);
-            PersonalConcept concept = TinyConcepts.dog(model);
+            RetouchSubject concept = TinyConcepts.dog(model);
             GenerationRequest req = TinyConcepts.request(PROMPT, 21, STEPS);
             Conditioning target = sd.conditioning(req, m);
             PromptEncoder prompts = new PromptEncoder(model);
@@ -79,7 +79,7 @@ class RetoucherTest {
         try (SdModel model = TinyConcepts.model("sd1"); NDScope scope = new NDScope();
                 NDManager m = model.manager().newSubManager()) {
             StableDiffusion sd = new StableDiffusion(model);
-            PersonalConcept concept = TinyConcepts.dog(model);
+            RetouchSubject concept = TinyConcepts.dog(model);
             GenerationRequest req = TinyConcepts.request(PROMPT, 21, STEPS);
             Conditioning target = sd.conditioning(req, m);
             RetouchSettings swapOnly = RetouchSettings.DEFAULTS.withBlend(false).withMaskedSwap(false);

@@ -33,7 +33,7 @@ class StepBlendedSamplerTest {
                 StableDiffusion.Progress.of((s, t, msg) -> { }), CancelSignal.none()).toFloatArray();
     }
 
-    private static float[] layout(StableDiffusion sd, PersonalConcept concept, int layoutSteps, long seed,
+    private static float[] layout(StableDiffusion sd, RetouchSubject concept, int layoutSteps, long seed,
             NDManager m) {
         try (StepBlendedSampler.Layout l = new StepBlendedSampler(sd).sample(TinyConcepts.request(PROMPT, seed,
                 STEPS), concept, layoutSteps, seed, m, StableDiffusion.Progress.of((s, t, msg) -> { }),
@@ -48,7 +48,7 @@ class StepBlendedSamplerTest {
         try (SdModel model = TinyConcepts.model(); NDScope scope = new NDScope();
                 NDManager m = model.manager().newSubManager()) {
             StableDiffusion sd = new StableDiffusion(model);
-            PersonalConcept concept = TinyConcepts.dog(model);
+            RetouchSubject concept = TinyConcepts.dog(model);
             float[] personal = plain(sd, TinyConcepts.request(PROMPT, 3, STEPS), m);
             float[] base = plain(sd, TinyConcepts.request("a photo of dog on the beach", 3, STEPS), m);
             assertArrayEquals(personal, layout(sd, concept, 0, 3, m), "λ₁ = 0 is plain personalized sampling");
@@ -73,7 +73,7 @@ class StepBlendedSamplerTest {
             ConceptApplier.apply(model, lora);
             float[] withLora = plain(sd, req, m);
             assertTrue(meanAbs(withLora, fullWithout) > 1e-3, "the LoRA changes the image");
-            PersonalConcept concept = new PersonalConcept("<style>", "dog", model.conceptPatches());
+            RetouchSubject concept = new RetouchSubject("<style>", "dog", model.conceptPatches());
             StepBlendedSampler stage1 = new StepBlendedSampler(sd);
             try (StepBlendedSampler.Layout all = stage1.sample(req, concept, STEPS, 5, m,
                     StableDiffusion.Progress.of((s, t, msg) -> { }), CancelSignal.none());
@@ -109,7 +109,7 @@ class StepBlendedSamplerTest {
         try (SdModel model = TinyConcepts.model(); NDScope scope = new NDScope();
                 NDManager m = model.manager().newSubManager()) {
             StableDiffusion sd = new StableDiffusion(model);
-            PersonalConcept concept = TinyConcepts.dog(model);
+            RetouchSubject concept = TinyConcepts.dog(model);
             int lambda = 3; // 15 of 50, scaled to 10 steps
             float[][] layouts = new float[4][];
             for (int s = 0; s < layouts.length; s++) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.likeness.pipeline.GenerationRequest;
-import dev.likeness.pipeline.Personalization;
+import dev.likeness.pipeline.ConceptSwitch;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.testing.Golden;
@@ -26,7 +26,7 @@ final class TinyConcepts {
     }
 
     /** {@link #TOKEN}: the "dog" embedding pushed far enough that the token draws something else. */
-    static PersonalConcept dog(SdModel model) {
+    static RetouchSubject dog(SdModel model) {
         NDArray table = model.textEncoder().tokenEmbedding();
         int dog = model.tokenizer().tokenizeWord("dog").get(0);
         try (NDManager m = NDManager.newBaseManager()) {
@@ -34,7 +34,7 @@ final class TinyConcepts {
             NDArray push = m.randomNormal(0f, 1f, row.getShape(), DataType.FLOAT32, row.getDevice());
             model.conceptTokens().put(TOKEN, row.add(push.mul(2f)));
         }
-        return new PersonalConcept(TOKEN, "dog", Personalization.PROMPT_ONLY);
+        return new RetouchSubject(TOKEN, "dog", ConceptSwitch.PROMPT_ONLY);
     }
 
     static GenerationRequest request(String prompt, long seed, int steps) {

@@ -1,6 +1,6 @@
 package dev.likeness.pipeline.layoutretouch;
 
-import dev.likeness.pipeline.Personalization;
+import dev.likeness.pipeline.ConceptSwitch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * An applied concept as Layout-and-Retouch uses it: the token that names it in prompts, the class word that
  * replaces the token in the base-model prompt, and the switch between base and personalized weights.
  */
-public record PersonalConcept(String token, String classWord, Personalization weights) {
-    public PersonalConcept {
+public record RetouchSubject(String token, String classWord, ConceptSwitch weights) {
+    public RetouchSubject {
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("a concept needs a token");
         }

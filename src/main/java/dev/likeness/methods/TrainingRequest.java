@@ -17,15 +17,15 @@ import java.util.List;
  * @param settings  the method's typed settings record
  * @param classDir  DreamBooth's class image cache (null: the user cache)
  */
-public record PersonalizeRequest(String method, String name, List<Path> images, List<Path> masks, String token,
+public record TrainingRequest(String method, String name, List<Path> images, List<Path> masks, String token,
         String classWord, TrainingOptions options, Record settings, Path classDir) {
-    public PersonalizeRequest {
+    public TrainingRequest {
         images = List.copyOf(images);
         masks = masks == null ? List.of() : List.copyOf(masks);
     }
 
     /** The same run with other images (the bench and tests hand images over directly). */
-    public PersonalizeRequest withImages(List<Path> files) {
-        return new PersonalizeRequest(method, name, files, masks, token, classWord, options, settings, classDir);
+    public TrainingRequest withImages(List<Path> files) {
+        return new TrainingRequest(method, name, files, masks, token, classWord, options, settings, classDir);
     }
 }

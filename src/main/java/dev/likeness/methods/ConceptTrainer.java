@@ -21,25 +21,25 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Runs a personalization method end to end: images → training (resumable) → a concept folder. */
-public final class Personalizer {
+public final class ConceptTrainer {
     /** What a finished run reports. */
     public record Outcome(ConceptManifest concept, double evalLossBefore, double evalLossAfter, int firstStep) {}
 
     private static final long EVAL_SEED = 1_000_003L;
 
-    private Personalizer() {}
+    private ConceptTrainer() {}
 
     /**
      * @param workDir checkpoints live here (kept until the concept is written)
      * @param outDir  the concept folder to create; must not exist yet
      */
-    public static Outcome run(SdModel model, PersonalizeRequest req, Path workDir, boolean resume, Path outDir,
+    public static Outcome run(SdModel model, TrainingRequest req, Path workDir, boolean resume, Path outDir,
             ProgressListener listener, CancelSignal cancel) throws IOException {
         return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, cancel);
     }
 
     /** The same with the methods of {@code registry} (a test registers one of its own). */
-    public static Outcome run(MethodRegistry registry, SdModel model, PersonalizeRequest req, Path workDir,
+    public static Outcome run(MethodRegistry registry, SdModel model, TrainingRequest req, Path workDir,
             boolean resume, Path outDir, ProgressListener listener, CancelSignal cancel) throws IOException {
         if (Files.exists(outDir)) {
             throw new IOException("concept already exists: " + outDir);
@@ -65,32 +65,32 @@ public final class Personalizer {
     }
 
     /** The method's trainer; DreamBooth first generates (or finds cached) its class images, reporting progress. */
-    public static TrainingMethod create(SdModel model, PersonalizeRequest req, List<ReferenceImage> images,
+    public static TrainingMethod create(SdModel model, TrainingRequest req, List<ReferenceImage> images,
             ProgressListener listener, CancelSignal cancel) throws IOException {
         return create(MethodRegistry.standard(), model, req, images, listener, cancel);
     }
 
-    public static TrainingMethod create(MethodRegistry registry, SdModel model, PersonalizeRequest req,
+    public static TrainingMethod create(MethodRegistry registry, SdModel model, TrainingRequest req,
             List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel) throws IOException {
         return trainer(registry.find(req.method()), model, req, images, listener, cancel);
     }
 
     private static <S extends Record> TrainingMethod trainer(PersonalizationMethod<S> m, SdModel model,
-            PersonalizeRequest req, List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel)
+            TrainingRequest req, List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel)
             throws IOException {
         return m.trainer(model, req, m.settings(req), images, listener, cancel);
     }
 
-    private static int mainImages(MethodRegistry registry, PersonalizeRequest req) {
+    private static int mainImages(MethodRegistry registry, TrainingRequest req) {
         return main(registry.find(req.method()), req);
     }
 
-    private static <S extends Record> int main(PersonalizationMethod<S> m, PersonalizeRequest req) {
+    private static <S extends Record> int main(PersonalizationMethod<S> m, TrainingRequest req) {
         return m.mainImages(m.settings(req), req.images().size());
     }
 
     /** Identifies a run's settings so a checkpoint is only resumed by the same run. */
-    static String fingerprint(SdModel model, PersonalizeRequest req) throws IOException {
+    static String fingerprint(SdModel model, TrainingRequest req) throws IOException {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             JsonNode settings = Json.MAPPER.valueToTree(new Object[] {model.info().path(), req.method(), req.token(),

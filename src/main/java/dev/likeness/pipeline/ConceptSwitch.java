@@ -6,16 +6,17 @@ package dev.likeness.pipeline;
  * personalized one (on); PALP's teacher pass needs the same switch.
  *
  * <p>How methods plug in: Textual Inversion changes no weights (its token simply is not in the base prompt), so it
- * uses {@link #PROMPT_ONLY}. Methods that attach {@code LinearAdapter}s (LoRA, Perfusion) hand their adapters to
- * {@link AdapterPersonalization}. A method that rewrites weights in place (full DreamBooth) must keep what it
- * replaced and implement {@link #setActive} by swapping the tensors back.
+ * uses {@link #PROMPT_ONLY}. Methods that attach {@code LinearAdapter}s (LoRA) register an attach/detach switch with
+ * {@link ConceptPatches}; Perfusion gates its edit on the prompt naming its token. A method that rewrites
+ * weights in place (full DreamBooth) must keep what it replaced and implement {@link #setActive} by swapping the
+ * tensors back.
  */
-public interface Personalization {
+public interface ConceptSwitch {
     /** Textual Inversion: nothing to switch; the prompt alone selects the concept. */
-    Personalization PROMPT_ONLY = active -> { };
+    ConceptSwitch PROMPT_ONLY = active -> { };
 
     /** For a personalization that cannot be turned off: on is a no-op, off fails with {@code why}. */
-    static Personalization alwaysOn(String why) {
+    static ConceptSwitch alwaysOn(String why) {
         return active -> {
             if (!active) {
                 throw new UnsupportedOperationException(why);
