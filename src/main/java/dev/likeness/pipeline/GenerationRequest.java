@@ -51,4 +51,41 @@ public record GenerationRequest(
         return new GenerationRequest(prompt, negativePrompt, newSeed, steps, guidance, sampler, width, height, count,
                 initImage, strength, concepts);
     }
+
+    public GenerationRequest withNegativePrompt(String negative) {
+        return new GenerationRequest(prompt, negative, seed, steps, guidance, sampler, width, height, count,
+                initImage, strength, concepts);
+    }
+
+    public GenerationRequest withSteps(int n) {
+        return new GenerationRequest(prompt, negativePrompt, seed, n, guidance, sampler, width, height, count,
+                initImage, strength, concepts);
+    }
+
+    public GenerationRequest withGuidance(float scale) {
+        return new GenerationRequest(prompt, negativePrompt, seed, steps, scale, sampler, width, height, count,
+                initImage, strength, concepts);
+    }
+
+    /** {@code name} null: the model's own scheduler. */
+    public GenerationRequest withSampler(String name) {
+        return new GenerationRequest(prompt, negativePrompt, seed, steps, guidance, name, width, height, count,
+                initImage, strength, concepts);
+    }
+
+    public GenerationRequest withCount(int images) {
+        return new GenerationRequest(prompt, negativePrompt, seed, steps, guidance, sampler, width, height, images,
+                initImage, strength, concepts);
+    }
+
+    /** txt2img again: no init image (strength back to 1, all steps). */
+    public GenerationRequest withoutInitImage() {
+        return new GenerationRequest(prompt, negativePrompt, seed, steps, guidance, sampler, width, height, count,
+                null, 1f, concepts);
+    }
+
+    public GenerationRequest withConcepts(List<String> names) {
+        return new GenerationRequest(prompt, negativePrompt, seed, steps, guidance, sampler, width, height, count,
+                initImage, strength, names);
+    }
 }

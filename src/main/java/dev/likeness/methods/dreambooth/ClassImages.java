@@ -43,8 +43,9 @@ public final class ClassImages {
             Path file = dir.resolve(String.format("class-%05d.png", k));
             if (!Files.isRegularFile(file)) {
                 cancel.throwIfCancelled();
-                GenerationRequest req = new GenerationRequest(spec.prompt(), "", spec.seed() + k, spec.steps(),
-                        spec.guidance(), spec.sampler(), spec.size(), spec.size(), 1, null, 0.8f, List.of());
+                GenerationRequest req = GenerationRequest.of(spec.prompt(), spec.size(), spec.size())
+                        .withSeed(spec.seed() + k).withSteps(spec.steps()).withGuidance(spec.guidance())
+                        .withSampler(spec.sampler());
                 GeneratedImage img = sd.generate(req, ProgressListener.NONE, cancel).get(0);
                 PngFiles.write(file, img.image(), Json.write(img.metadata()));
             }

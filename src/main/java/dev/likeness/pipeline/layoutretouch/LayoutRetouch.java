@@ -202,8 +202,8 @@ public final class LayoutRetouch {
         List<Retoucher.Source> out = new ArrayList<>();
         try {
             if (images.isEmpty()) {
-                GenerationRequest self = new GenerationRequest("a photo of " + concept.token(), "", seed, steps, 7.5f,
-                        "ddim", w, h, 1, null, 1f, List.of());
+                GenerationRequest self = GenerationRequest.of("a photo of " + concept.token(), w, h).withSeed(seed)
+                        .withSteps(steps).withSampler("ddim").withoutInitImage();
                 StepBlendedSampler.Layout layout = new StepBlendedSampler(sd).sample(self, concept, 0, seed, m,
                         progress.next(steps), cancel);
                 out.add(new Retoucher.Source(layout.trajectory(), text, subject, null));
@@ -236,8 +236,9 @@ public final class LayoutRetouch {
      * Perfusion concept named in the prompt edits the target branch (and only it).
      */
     private Conditioning conditioning(String prompt, String negative, float guidance, NDManager m) {
-        return sd.conditioning(new GenerationRequest(prompt, negative, 0, 1, guidance, "ddim", 8, 8, 1, null, 1f,
-                List.of()), m);
+        // text states only: the size and step count of this request are never read
+        return sd.conditioning(GenerationRequest.of(prompt, 8, 8).withNegativePrompt(negative).withSteps(1)
+                .withGuidance(guidance).withSampler("ddim").withoutInitImage(), m);
     }
 
     private BufferedImage decode(NDArray latents) {

@@ -103,7 +103,6 @@ public final class StepBlendedSampler {
     }
 
     static GenerationRequest ddim(GenerationRequest r) {
-        return new GenerationRequest(r.prompt(), r.negativePrompt(), r.seed(), r.steps(), r.guidance(), "ddim",
-                r.width(), r.height(), 1, null, 1f, List.of());
+        return r.withSampler("ddim").withCount(1).withoutInitImage().withConcepts(List.of());
     }
 }
