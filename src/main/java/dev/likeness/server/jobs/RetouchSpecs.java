@@ -90,8 +90,8 @@ final class RetouchSpecs {
     }
 
     /** Applies the concept to the served model; the references are the job's own, else the concept's. */
-    static RetouchConcept apply(ActiveModel model, ServerConcepts concepts, JobContext ctx, String name, int firstReference)
-            throws IOException {
+    static RetouchConcept apply(ActiveModel model, ServerConcepts concepts, JobContext ctx, String name,
+            int firstReference) throws IOException {
         ImageGenerator generator = model.generator();
         if (!(generator instanceof StableDiffusion sd)) {
             throw new JobFailure("UNSUPPORTED_MODEL", "the loaded model cannot run Layout-and-Retouch");
