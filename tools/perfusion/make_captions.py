@@ -3,12 +3,16 @@
 
 The captions are generated from the word lists and templates below with a fixed seed, so the file is
 reproducible: python3 tools/perfusion/make_captions.py > src/main/resources/dev/likeness/methods/perfusion/captions.txt
+The first 6,000 are everyday captions; the last 2,000 name art movements, media and artists (the words users add to
+prompts), so that C has variance along them and the Perfusion gate does not mistake a style for the concept.
 Nothing here comes from a dataset. A larger corpus can be given to `likeness perfusion covariance --captions`.
 """
 import random
 
 SEED = 20240611
 COUNT = 6000
+ART_SEED = 20261206
+ART_COUNT = 2000  # captions naming art styles, movements, media and artists, after the everyday ones
 
 PEOPLE = ["man", "woman", "child", "boy", "girl", "old man", "old woman", "teenager", "baby", "couple",
           "family", "chef", "farmer", "doctor", "nurse", "firefighter", "police officer", "student", "teacher",
@@ -152,15 +156,66 @@ def caption(rng):
     return text
 
 
-def main():
-    rng = random.Random(SEED)
-    seen = set()
+# Words users put in prompts that everyday captions lack: without them C has little variance along their encodings,
+# C^-1 magnifies those directions and the Perfusion gate may fire on a style word as if it were the concept.
+MOVEMENTS = ["impressionism", "expressionism", "cubism", "surrealism", "art nouveau", "art deco", "baroque",
+             "renaissance", "rococo", "romanticism", "pop art", "minimalism", "pointillism", "fauvism",
+             "ukiyo-e", "bauhaus", "futurism", "dadaism", "realism", "abstract expressionism", "gothic",
+             "cyberpunk", "steampunk", "vaporwave", "synthwave", "low poly", "pixel art", "anime", "manga",
+             "studio ghibli", "film noir", "gouache", "art brut", "cel shading", "photorealism", "lowbrow",
+             "psychedelic art", "folk art", "chinese ink painting", "byzantine icon"]
+ARTISTS = ["vincent van gogh", "claude monet", "pablo picasso", "salvador dali", "rembrandt",
+           "leonardo da vinci", "michelangelo", "johannes vermeer", "frida kahlo", "gustav klimt",
+           "edvard munch", "katsushika hokusai", "hiroshige", "henri matisse", "paul cezanne", "georges seurat",
+           "wassily kandinsky", "piet mondrian", "andy warhol", "roy lichtenstein", "jackson pollock",
+           "mark rothko", "rene magritte", "joan miro", "caravaggio", "sandro botticelli", "albrecht durer",
+           "j m w turner", "john constable", "caspar david friedrich", "alphonse mucha", "egon schiele",
+           "edward hopper", "georgia o'keeffe", "norman rockwell", "william blake", "hieronymus bosch",
+           "diego velazquez", "francisco goya", "artemisia gentileschi", "amedeo modigliani", "marc chagall",
+           "paul gauguin", "edgar degas", "pierre-auguste renoir", "mary cassatt", "tamara de lempicka",
+           "yayoi kusama", "keith haring", "jean-michel basquiat", "beatrix potter", "arthur rackham",
+           "moebius", "hayao miyazaki", "greg rutkowski", "thomas kinkade", "bob ross", "banksy"]
+MEDIA = ["oil on canvas", "watercolor", "ink wash", "charcoal", "pastel", "acrylic", "linocut", "etching",
+         "fresco", "tempera", "digital art", "concept art", "matte painting", "vector art", "collage",
+         "screen print", "pencil on paper", "spray paint", "clay model", "paper cutout"]
+QUALIFIERS = ["highly detailed", "trending on artstation", "award winning", "masterpiece", "soft lighting",
+              "dramatic lighting", "cinematic", "4k", "sharp focus", "muted colors", "vivid colors", "intricate",
+              "dreamy", "moody", "ornate", "minimal", "wide angle", "bokeh"]
+
+
+def art_caption(rng):
+    subject = noun_phrase(rng, rng.choice(PEOPLE + ANIMALS + OBJECTS + PLANTS))
+    kind = rng.random()
+    if kind < 0.3:
+        text = f"{subject} in the style of {rng.choice(ARTISTS)}"
+    elif kind < 0.5:
+        text = f"{subject}, painting by {rng.choice(ARTISTS)}"
+    elif kind < 0.75:
+        movement = rng.choice(MOVEMENTS)
+        text = f"{article(movement)} {movement} picture of {subject}"
+    elif kind < 0.9:
+        text = f"{subject} {rng.choice(PLACES)}, {rng.choice(MEDIA)}"
+    else:
+        text = f"{rng.choice(MOVEMENTS)} {rng.choice(MEDIA)} of {subject} by {rng.choice(ARTISTS)}"
+    if rng.random() < 0.5:
+        text = f"{text}, {rng.choice(QUALIFIERS)}"
+    return text
+
+
+def generate(rng, make, count, seen):
     out = []
-    while len(out) < COUNT:
-        c = caption(rng)
+    while len(out) < count:
+        c = make(rng)
         if c not in seen:
             seen.add(c)
             out.append(c)
+    return out
+
+
+def main():
+    seen = set()
+    out = generate(random.Random(SEED), caption, COUNT, seen)
+    out += generate(random.Random(ART_SEED), art_caption, ART_COUNT, seen)
     print("\n".join(out))
 
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param encoder  fingerprint of the text encoder it was computed with
  * @param corpus   sha-256 of the captions
  * @param captions number of captions
- * @param vectors  number of token vectors summed (BOS through EOS of every caption)
+ * @param vectors  number of token vectors summed (all 77 positions of every caption)
  */
 public record Covariance(int dim, double[] inverse, String encoder, String corpus, long captions, long vectors) {
     private static final String TENSOR = "c_inverse";
@@ -31,9 +31,16 @@ public record Covariance(int dim, double[] inverse, String encoder, String corpu
         }
     }
 
+    /**
+     * The rule of which text positions C covers; files without it (BOS..EOS only, before) are recomputed, and the id
+     * names it so a concept trained with the old C is refused rather than used with another metric.
+     */
+    public static final String POSITIONS = "all77";
+
     /** Names the (encoder, corpus) pair; concepts record it so they are only used with the C⁻¹ they were trained with. */
     public String id() {
-        return encoder.substring(0, Math.min(16, encoder.length())) + "-" + corpus.substring(0, Math.min(16, corpus.length()));
+        return encoder.substring(0, Math.min(16, encoder.length())) + "-" + corpus.substring(0, Math.min(16, corpus.length()))
+                + "-" + POSITIONS;
     }
 
     public void write(Path file) throws IOException {
@@ -43,6 +50,7 @@ public record Covariance(int dim, double[] inverse, String encoder, String corpu
         meta.put("corpus", corpus);
         meta.put("captions", Long.toString(captions));
         meta.put("vectors", Long.toString(vectors));
+        meta.put("positions", POSITIONS);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(inverse, new Shape(dim, dim));
             SafetensorsWriter.write(file, Map.of(TENSOR, a), meta);
@@ -55,6 +63,10 @@ public record Covariance(int dim, double[] inverse, String encoder, String corpu
             if (!meta.containsKey("likeness_perfusion_covariance") || !f.contains(TENSOR)) {
                 throw new IOException(file + " is not a Likeness Perfusion covariance file");
             }
+            if (!POSITIONS.equals(meta.get("positions"))) {
+                throw new StaleCovarianceException(file + " covers the caption tokens only (an older Likeness); "
+                        + "recompute it: likeness perfusion covariance --model ...");
+            }
             NDArray a = f.load(TENSOR, m, DataType.FLOAT64);
             long[] s = a.getShape().getShape();
             if (s.length != 2 || s[0] != s[1]) {
@@ -65,6 +77,13 @@ public record Covariance(int dim, double[] inverse, String encoder, String corpu
                     Long.parseLong(meta.getOrDefault("vectors", "0")));
         } catch (NumberFormatException e) {
             throw new IOException(file + ": bad covariance metadata", e);
+        }
+    }
+
+    /** A covariance file of an older rule of positions. */
+    public static final class StaleCovarianceException extends IOException {
+        StaleCovarianceException(String message) {
+            super(message);
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.likeness.methods.perfusion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -14,10 +12,11 @@ import dev.likeness.train.GradMode;
 import java.util.List;
 
 /**
- * Computes {@link Covariance} from captions: every caption is encoded by the frozen text encoder and the output
- * vectors of its real tokens (BOS through EOS, not the padding) are accumulated as Σ e·eᵀ in float64 on the CPU.
- * Because CLIP's attention is causal, a caption is encoded only up to its EOS, which gives the same vectors as
- * the padded 77-token encoding at a fraction of the cost. A ridge of 1e-6·trace(C)/d keeps the inverse finite.
+ * Computes {@link Covariance} from captions: every caption is encoded by the frozen text encoder, padded to its 77
+ * positions as a generation encodes prompts, and the output vectors of all 77 positions are accumulated as Σ e·eᵀ
+ * in float64 on the CPU. The rank-one edit acts on every one of the 77 text states a prompt gives the UNet (padding
+ * included), so C is measured over the same states, as the reference implementation sums it. A ridge of
+ * 1e-6·trace(C)/d keeps the inverse finite.
  */
 public final class CovarianceEstimator {
     private static final int BATCH = 32;
@@ -32,13 +31,12 @@ public final class CovarianceEstimator {
         }
         ClipTextModel text = model.textEncoder();
         int dim = (int) text.tokenEmbedding().getShape().get(1);
-        int eos = model.tokenizer().eosId();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray sum = m.zeros(new Shape(dim, dim), DataType.FLOAT64);
             long vectors = 0;
             for (int start = 0; start < captions.size(); start += BATCH) {
                 List<String> batch = captions.subList(start, Math.min(captions.size(), start + BATCH));
-                vectors += GradMode.off(() -> accumulate(model, batch, eos, sum));
+                vectors += GradMode.off(() -> accumulate(model, batch, sum));
                 listener.onProgress(Math.min(captions.size(), start + BATCH), captions.size(), "covariance");
             }
             double[] c = sum.toDoubleArray();
@@ -58,41 +56,18 @@ public final class CovarianceEstimator {
         }
     }
 
-    /** Adds one batch's real-token vectors to {@code sum}; returns how many. */
-    private static long accumulate(SdModel model, List<String> batch, int eos, NDArray sum) {
+    /** Adds one batch's vectors (all 77 positions of every caption) to {@code sum}; returns how many. */
+    private static long accumulate(SdModel model, List<String> batch, NDArray sum) {
         long[][] ids = new long[batch.size()][];
-        int[] ends = new int[batch.size()];
-        int longest = 0;
         for (int b = 0; b < batch.size(); b++) {
             ids[b] = model.tokenizer().encode(batch.get(b));
-            ends[b] = endOfText(ids[b], eos);
-            longest = Math.max(longest, ends[b] + 1);
-        }
-        long[][] trimmed = new long[batch.size()][];
-        for (int b = 0; b < batch.size(); b++) {
-            trimmed[b] = java.util.Arrays.copyOf(ids[b], longest);
         }
         try (NDScope scope = new NDScope()) {
-            NDArray states = model.textEncoder().forward(sum.getManager().create(trimmed), false).lastHiddenState();
-            NDList rows = new NDList();
-            long count = 0;
-            for (int b = 0; b < batch.size(); b++) {
-                rows.add(states.get(b).get("0:" + (ends[b] + 1)));
-                count += ends[b] + 1;
-            }
-            NDArray e = NDArrays.concat(rows, 0).toType(DataType.FLOAT64, false);
+            NDArray states = model.textEncoder().forward(sum.getManager().create(ids), false).lastHiddenState();
+            long width = states.getShape().get(2);
+            NDArray e = states.reshape(-1, width).toType(DataType.FLOAT64, false);
             sum.addi(e.transpose().matMul(e));
-            return count;
+            return e.getShape().get(0);
         }
-    }
-
-    /** Position of the first EOS after BOS (the last position when the caption was truncated without one). */
-    static int endOfText(long[] ids, int eos) {
-        for (int t = 1; t < ids.length; t++) {
-            if (ids[t] == eos) {
-                return t;
-            }
-        }
-        return ids.length - 1;
     }
 }

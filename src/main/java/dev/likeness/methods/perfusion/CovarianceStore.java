@@ -36,7 +36,12 @@ public final class CovarianceStore {
     static Covariance find(SdModel model, String encoder) throws IOException {
         for (Path p : new Path[] {cacheFile(encoder), legacyBesideModel(model)}) {
             if (p != null && Files.isRegularFile(p)) {
-                Covariance c = Covariance.read(p);
+                Covariance c;
+                try {
+                    c = Covariance.read(p);
+                } catch (Covariance.StaleCovarianceException e) {
+                    continue; // computed again (and overwritten) from the default corpus
+                }
                 if (c.encoder().equals(encoder)) {
                     return c;
                 }
