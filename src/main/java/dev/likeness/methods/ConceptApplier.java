@@ -1,14 +1,9 @@
 package dev.likeness.methods;
 
-import ai.djl.ndarray.NDManager;
 import dev.likeness.concepts.ConceptManifest;
 import dev.likeness.concepts.ConceptRef;
-import dev.likeness.concepts.EmbeddingFiles;
+import dev.likeness.methods.dreambooth.DreamBoothConcepts;
 import dev.likeness.methods.lora.LoraFiles;
-import dev.likeness.methods.perfusion.Perfusion;
-import dev.likeness.methods.perfusion.PerfusionConcept;
-import dev.likeness.methods.perfusion.PerfusionRuntime;
-import dev.likeness.methods.perfusion.PerfusionSettings;
 import dev.likeness.pipeline.ConceptSwitch;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.layoutretouch.RetouchSubject;
@@ -56,6 +51,12 @@ public final class ConceptApplier {
 
     /** Applies the concept with per-use options (Perfusion: beta, tau, lock, form). */
     public static ConceptManifest apply(SdModel model, Path concept, Map<String, String> options) throws IOException {
+        return apply(MethodRegistry.standard(), model, concept, options);
+    }
+
+    /** The same with the methods of {@code registry} (a test registers one of its own). */
+    public static ConceptManifest apply(MethodRegistry registry, SdModel model, Path concept,
+            Map<String, String> options) throws IOException {
         if (Files.isRegularFile(concept) && concept.getFileName().toString().endsWith(".safetensors")) {
             rejectStrength(options, stem(concept));
             if (LoraFiles.isLora(concept)) {
@@ -71,42 +72,26 @@ public final class ConceptApplier {
             throw new IOException("concept '" + manifest.name() + "' was trained for " + manifest.modelFamily()
                     + " but the model is " + family);
         }
-        switch (manifest.method()) {
-            case "textual-inversion" -> {
-                rejectStrength(options, manifest.name());
-                applyEmbeddingFile(model, concept.resolve("embeddings.safetensors"), manifest.token());
-            }
-            case "perfusion" -> applyPerfusion(model, concept, manifest, options);
-            case "dreambooth" -> {
-                rejectStrength(options, manifest.name());
-                applyDreamBooth(model, concept, manifest);
-            }
-            case "palp" -> {
-                rejectStrength(options, manifest.name());
-                applyEmbeddingFile(model, concept.resolve("embeddings.safetensors"), manifest.token());
-                LoraConcepts.apply(model, concept.resolve("lora.safetensors"), manifest.name());
-            }
-            default -> throw new IOException("concept '" + manifest.name() + "' uses method '" + manifest.method()
-                    + "', which this version cannot apply");
+        ConceptAdapter adapter = adapter(registry, manifest);
+        if (!adapter.takesOptions()) {
+            rejectStrength(options, manifest.name());
         }
+        adapter.apply(model, concept, manifest, options);
         return manifest;
     }
 
-    private static void applyPerfusion(SdModel model, Path concept, ConceptManifest manifest,
-            Map<String, String> options) throws IOException {
-        PerfusionSettings defaults = new PerfusionSettings(manifest.details().path("beta").asDouble(Perfusion.BETA),
-                manifest.details().path("tau").asDouble(Perfusion.TAU), false, false);
-        PerfusionSettings settings;
+    /** The adapter of the concept's method; a method this version does not know is a clear error. */
+    static ConceptAdapter adapter(MethodRegistry registry, ConceptManifest manifest) throws IOException {
         try {
-            settings = PerfusionSettings.of(options, defaults);
+            return registry.find(manifest.method()).concepts();
         } catch (IllegalArgumentException e) {
-            throw new IOException("concept '" + manifest.name() + "': " + e.getMessage(), e);
+            throw new IOException("concept '" + manifest.name() + "' uses method '" + manifest.method()
+                    + "', which this version cannot apply", e);
         }
-        PerfusionRuntime.of(model).put(PerfusionConcept.read(concept.resolve(PerfusionConcept.FILE)), settings);
     }
 
     private static void rejectStrength(Map<String, String> options, String name) throws IOException {
-        if (options.containsKey("beta") || options.containsKey("tau")) {
+        if (!options.isEmpty()) {
             throw new IOException("concept '" + name + "' is not a Perfusion concept; only Perfusion concepts take"
                     + " a strength (beta/tau)");
         }
@@ -117,40 +102,13 @@ public final class ConceptApplier {
         if (!Files.isDirectory(concept) || !Files.isRegularFile(concept.resolve(ConceptManifest.FILE))) {
             return Optional.empty();
         }
-        ConceptManifest m = ConceptManifest.read(concept);
-        if (!m.method().equals("dreambooth") || !m.details().path("variant").asText().equals("full")) {
-            return Optional.empty();
-        }
-        return Optional.of(concept.resolve(m.details().path("model").asText("model")));
-    }
-
-    private static void applyDreamBooth(SdModel model, Path concept, ConceptManifest manifest) throws IOException {
-        if (fineTunedModel(concept).isPresent()) {
-            Path own = fineTunedModel(concept).get();
-            if (!Files.isDirectory(own) || !Files.isSameFile(own, Path.of(model.info().path()))) {
-                throw new IOException("concept '" + manifest.name() + "' is a fully fine-tuned model, not a patch: "
-                        + "generate with --model " + own + " (the CLI switches to it by itself when --concept names it)");
-            }
-        } else {
-            LoraConcepts.apply(model, concept.resolve(manifest.details().path("file").asText("lora.safetensors")),
-                    manifest.name());
-        }
-        model.conceptTokens().alias(manifest.token(), manifest.details().path("prompt").asText());
+        return DreamBoothConcepts.fineTunedModel(concept, ConceptManifest.read(concept));
     }
 
     private static ConceptManifest applyEmbeddingFile(SdModel model, Path file, String token) throws IOException {
-        long width = model.textEncoder().tokenEmbedding().getShape().get(1);
-        try (NDManager tmp = NDManager.newBaseManager()) {
-            var embeddings = EmbeddingFiles.read(file, token, width, tmp);
-            for (EmbeddingFiles.Embedding e : embeddings) {
-                model.conceptTokens().put(e.token(), e.vectors());
-            }
-            String first = embeddings.get(0).token();
-            return new ConceptManifest(stem(file), "textual-inversion", first, "",
-                    model.family().name().toLowerCase(Locale.ROOT), "", dev.likeness.util.Json.MAPPER.createObjectNode());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file.getFileName() + ": " + e.getMessage(), e);
-        }
+        String first = EmbeddingConcepts.apply(model, file, token);
+        return new ConceptManifest(stem(file), "textual-inversion", first, "",
+                model.family().name().toLowerCase(Locale.ROOT), "", dev.likeness.util.Json.MAPPER.createObjectNode());
     }
 
     private static String stem(Path file) {
@@ -169,13 +127,10 @@ public final class ConceptApplier {
     public static RetouchSubject retouchSubject(ConceptManifest manifest, String classWordOverride, SdModel model) {
         String cls = classWordOverride != null && !classWordOverride.isBlank() ? classWordOverride
                 : manifest.classWord();
-        boolean fullModel = manifest.method().equals("dreambooth")
-                && manifest.details().path("variant").asText().equals("full");
-        ConceptSwitch weights = fullModel
-                ? ConceptSwitch.alwaysOn("concept '" + manifest.name() + "' is a fully fine-tuned DreamBooth model: "
-                        + "it has no base model to draw layouts with; use --layout-steps 0, retouch in place, or "
-                        + "train it as DreamBooth-LoRA")
-                : model.conceptPatches();
+        ConceptSwitch weights = MethodRegistry.standard().all().stream()
+                .filter(m -> m.id().equals(manifest.method())).findFirst()
+                .map(m -> m.concepts().baseSteps(model, manifest))
+                .orElse(model.conceptPatches()); // a bare LoRA file
         return new RetouchSubject(manifest.token(), cls, weights);
     }
 }

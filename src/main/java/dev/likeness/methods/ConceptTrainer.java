@@ -57,10 +57,23 @@ public final class ConceptTrainer {
             Files.createDirectories(outDir.toAbsolutePath().getParent());
             Path staged = Files.createTempDirectory(outDir.toAbsolutePath().getParent(), "." + outDir.getFileName());
             method.saveConcept(staged, req.name());
+            recordMethod(staged, req.method());
             // Layout-and-Retouch paints the (main) subject from them
             ConceptReferences.store(staged, req.images().subList(0, mainImages(registry, req)));
             Files.move(staged, outDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new Outcome(ConceptManifest.read(outDir), before, after, result.firstStep());
+        }
+    }
+
+    /**
+     * The concept records the registry's id of the method that trained it, so its {@link ConceptAdapter} applies it
+     * (a method may reuse another's trainer, which writes its own id).
+     */
+    private static void recordMethod(Path concept, String method) throws IOException {
+        ConceptManifest m = ConceptManifest.read(concept);
+        if (!m.method().equals(method)) {
+            new ConceptManifest(m.name(), method, m.token(), m.classWord(), m.modelFamily(), m.created(), m.details())
+                    .write(concept);
         }
     }
 

@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Puts a LoRA file (ours, diffusers/peft or kohya/A1111) onto a loaded model as a request-scoped patch. */
-final class LoraConcepts {
+public final class LoraConcepts {
     private LoraConcepts() {}
 
     /** @param key names the patch (re-applying the same key replaces it) */
-    static void apply(SdModel model, Path file, String key) throws IOException {
+    public static void apply(SdModel model, Path file, String key) throws IOException {
         Map<String, Linear> targets = LoraTargets.all(model.unet(), model.textEncoder());
         try (NDManager tmp = model.manager().newSubManager()) {
             LoraWeights weights = LoraFiles.read(file, targets.keySet(), tmp);

@@ -47,6 +47,9 @@ public interface PersonalizationMethod<S extends Record> {
     TrainingMethod trainer(SdModel model, TrainingRequest request, S settings, List<ReferenceImage> images,
             ProgressListener listener, CancelSignal cancel) throws IOException;
 
+    /** How this method's concepts are applied at generation, exported, and switched off for base-model steps. */
+    ConceptAdapter concepts();
+
     /** The request's settings as this method's record. */
     default S settings(TrainingRequest request) {
         return settingsType().cast(request.settings());

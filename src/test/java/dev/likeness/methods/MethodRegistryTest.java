@@ -116,6 +116,16 @@ class MethodRegistryTest {
                     dir.resolve("ov-dog"), ProgressListener.NONE, CancelSignal.none());
             assertEquals("<ov-dog>", out.concept().token());
             assertTrue(Files.isRegularFile(dir.resolve("ov-dog/embeddings.safetensors")));
+            // its concept adapter applies it at generation; the standard registry does not know the method
+            java.io.IOException unknown = assertThrows(java.io.IOException.class,
+                    () -> ConceptApplier.apply(model, dir.resolve("ov-dog")));
+            assertTrue(unknown.getMessage().contains("uses method 'one-vector'"), unknown.getMessage());
+            assertFalse(model.conceptTokens().has("<ov-dog>"));
+            ConceptApplier.apply(registry, model, dir.resolve("ov-dog"), java.util.Map.of());
+            assertTrue(model.conceptTokens().has("<ov-dog>"), "applied through the registered method's adapter");
+            java.io.IOException export = assertThrows(java.io.IOException.class,
+                    () -> ConceptExport.export(registry, dir.resolve("ov-dog"), "a1111", dir.resolve("x.pt")));
+            assertTrue(export.getMessage().contains("not available"), export.getMessage());
         }
         assertFalse(Json.write(MethodViews.of(REGISTRY)).contains("one-vector"), "the standard registry is unchanged");
     }

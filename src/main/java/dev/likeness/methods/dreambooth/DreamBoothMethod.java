@@ -1,5 +1,6 @@
 package dev.likeness.methods.dreambooth;
 
+import dev.likeness.methods.ConceptAdapter;
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
 import dev.likeness.methods.TrainingRequest;
@@ -84,5 +85,10 @@ public final class DreamBoothMethod implements PersonalizationMethod<DreamBoothO
     public TrainingMethod trainer(SdModel model, TrainingRequest req, DreamBoothOptions s,
             List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel) throws IOException {
         return DreamBoothSetup.create(model, req, images, listener, cancel);
+    }
+
+    @Override
+    public ConceptAdapter concepts() {
+        return new DreamBoothConcepts();
     }
 }

@@ -1,5 +1,6 @@
 package dev.likeness.methods.palp;
 
+import dev.likeness.methods.ConceptAdapter;
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
 import dev.likeness.methods.TrainingRequest;
@@ -85,5 +86,10 @@ public final class PalpMethod implements PersonalizationMethod<PalpOptions> {
     public TrainingMethod trainer(SdModel model, TrainingRequest req, PalpOptions s, List<ReferenceImage> images,
             ProgressListener listener, CancelSignal cancel) {
         return PalpSetup.create(model, req, images);
+    }
+
+    @Override
+    public ConceptAdapter concepts() {
+        return new PalpConcepts();
     }
 }

@@ -1,5 +1,6 @@
 package dev.likeness.methods.perfusion;
 
+import dev.likeness.methods.ConceptAdapter;
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
 import dev.likeness.methods.TrainingRequest;
@@ -69,5 +70,10 @@ public final class PerfusionMethod implements PersonalizationMethod<PerfusionOpt
     public TrainingMethod trainer(SdModel model, TrainingRequest req, PerfusionOptions s,
             List<ReferenceImage> images, ProgressListener listener, CancelSignal cancel) throws IOException {
         return PerfusionSetup.create(model, req, images);
+    }
+
+    @Override
+    public ConceptAdapter concepts() {
+        return new PerfusionConcepts();
     }
 }

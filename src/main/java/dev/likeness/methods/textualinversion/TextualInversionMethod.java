@@ -1,5 +1,6 @@
 package dev.likeness.methods.textualinversion;
 
+import dev.likeness.methods.ConceptAdapter;
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
 import dev.likeness.methods.TrainingRequest;
@@ -73,5 +74,10 @@ public final class TextualInversionMethod implements PersonalizationMethod<Textu
         String init = s.initWord() != null ? s.initWord() : req.classWord();
         return new TextualInversion(model, new TextualInversionConfig(token, init, s.vectors(), s.templates(),
                 s.flips()), images);
+    }
+
+    @Override
+    public ConceptAdapter concepts() {
+        return new TextualInversionConcepts();
     }
 }

@@ -1,5 +1,7 @@
 package dev.likeness.methods.testonly;
 
+import dev.likeness.methods.EmbeddingConcepts;
+import dev.likeness.methods.ConceptAdapter;
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
 import dev.likeness.methods.TrainingRequest;
@@ -58,5 +60,12 @@ public final class OneVectorMethod implements PersonalizationMethod<OneVectorMet
             ProgressListener listener, CancelSignal cancel) {
         return new TextualInversion(model, new TextualInversionConfig("<" + req.name() + ">", req.classWord(), 1,
                 s.templates(), false), images);
+    }
+
+    /** Its concepts are token vectors, applied like Textual Inversion's; no export. */
+    @Override
+    public ConceptAdapter concepts() {
+        return (model, concept, manifest, options) ->
+                EmbeddingConcepts.apply(model, concept.resolve("embeddings.safetensors"), manifest.token());
     }
 }
