@@ -11,6 +11,7 @@ import dev.likeness.pipeline.SdModelLoader;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouch;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouchRequest;
+import dev.likeness.pipeline.layoutretouch.RetouchSubjects;
 import dev.likeness.pipeline.preview.PreviewSink;
 import dev.likeness.util.Json;
 import dev.likeness.util.PngFiles;
@@ -86,7 +87,7 @@ final class GenerateCommand implements Callable<Integer> {
     String perfusionForm;
 
     @Option(names = "--mode", defaultValue = "txt2img", paramLabel = "MODE",
-            description = "txt2img (img2img with --init-image) or layout-retouch: layouts from the base model, then the --concept retouched in (default: ${DEFAULT-VALUE})")
+            description = "txt2img (img2img with --init-image) or layout-retouch: layouts from the base model, then each --concept (up to 4) retouched in (default: ${DEFAULT-VALUE})")
     String mode;
 
     @Option(names = "--layout-steps", paramLabel = "N",
@@ -220,23 +221,24 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode layout-retouch draws its own layout; to retouch an existing "
                     + "image use 'likeness retouch --image'");
         }
-        if (concepts.size() != 1) {
-            throw new IllegalArgumentException("--mode layout-retouch takes exactly one --concept (the subject)");
+        if (concepts.isEmpty() || concepts.size() > RetouchSubjects.MAX) {
+            throw new IllegalArgumentException("--mode layout-retouch takes 1 to " + RetouchSubjects.MAX
+                    + " --concept (the subjects, each named in the prompt by its token)");
         }
-        try (RetouchOptions.RetouchConcept applied = retouch.apply(m, req.concepts().get(0))) {
+        try (RetouchOptions.RetouchConcepts applied = retouch.applyAll(m, req.concepts())) {
             layoutRetouch(m, req, applied);
         }
     }
 
-    private void layoutRetouch(SdModel m, GenerationRequest req, RetouchOptions.RetouchConcept applied)
+    private void layoutRetouch(SdModel m, GenerationRequest req, RetouchOptions.RetouchConcepts applied)
             throws IOException {
         int lambda = layoutSteps != null ? layoutSteps : Math.round(0.3f * steps);
         GenerationRequest g = new GenerationRequest(req.prompt(), req.negativePrompt(), req.seed(), req.steps(),
                 req.guidance(), sampler, req.width(), req.height(), req.count(), null, 1f, List.of());
         LayoutRetouchRequest lr = new LayoutRetouchRequest(g, lambda, retouchStrength, retouch.settings());
         ProgressBar bar = new ProgressBar(System.err);
-        List<LayoutRetouch.Output> outputs = new LayoutRetouch(new StableDiffusion(m)).generate(lr, applied.concept(),
-                applied.references(), bar, new CancelSignal());
+        List<LayoutRetouch.Output> outputs = new LayoutRetouch(new StableDiffusion(m)).generate(lr,
+                applied.subjects(), applied.references(), bar, new CancelSignal());
         bar.done();
         List<GeneratedImage> images = new ArrayList<>();
         for (LayoutRetouch.Output o : outputs) {

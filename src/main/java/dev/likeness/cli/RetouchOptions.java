@@ -8,6 +8,7 @@ import dev.likeness.concepts.ConceptReferences;
 import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.pipeline.layoutretouch.RetouchSubject;
+import dev.likeness.pipeline.layoutretouch.RetouchSubjects;
 import dev.likeness.pipeline.layoutretouch.RetouchSettings;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -63,19 +64,38 @@ final class RetouchOptions {
      * with its references (given ones first choice); closing the result lifts the concept's patches again.
      */
     RetouchConcept apply(SdModel model, String conceptRef) throws IOException {
+        RetouchConcepts all = applyAll(model, List.of(conceptRef));
+        return new RetouchConcept(all.subjects().get(0), all.references().get(0), all.patches());
+    }
+
+    /**
+     * Applies every concept of a layout-retouch generation, each with its own references (its own, else one sampled
+     * from its token); {@code --reference} and {@code --class-word} go with a single concept only.
+     */
+    RetouchConcepts applyAll(SdModel model, List<String> conceptRefs) throws IOException {
+        if (conceptRefs.size() > 1 && (!references.isEmpty() || classWord != null)) {
+            throw new IllegalArgumentException("--reference and --class-word go with one --concept; with several, "
+                    + "each uses its own reference images and class word");
+        }
         ConceptLibrary library = ConceptLibrary.open(ConceptsCommand.libraryRoot());
-        Path path = library.resolve(ConceptRef.parse(conceptRef).name());
         Applied patches = model.conceptPatches().forRequest();
         try {
-            ConceptManifest manifest = ConceptApplier.apply(model, conceptRef, library::resolve);
-            List<BufferedImage> refs = new ArrayList<>();
-            for (Path p : references) {
-                refs.add(GenerateCommand.readImage(p));
+            List<RetouchSubject> subjects = new ArrayList<>();
+            List<List<BufferedImage>> refs = new ArrayList<>();
+            for (String conceptRef : conceptRefs) {
+                Path path = library.resolve(ConceptRef.parse(conceptRef).name());
+                ConceptManifest manifest = ConceptApplier.apply(model, conceptRef, library::resolve);
+                List<BufferedImage> own = new ArrayList<>();
+                for (Path p : references) {
+                    own.add(GenerateCommand.readImage(p));
+                }
+                if (own.isEmpty()) {
+                    own.addAll(ConceptReferences.load(path));
+                }
+                subjects.add(ConceptApplier.retouchSubject(manifest, classWord, model));
+                refs.add(own);
             }
-            if (refs.isEmpty()) {
-                refs.addAll(ConceptReferences.load(path));
-            }
-            return new RetouchConcept(ConceptApplier.retouchSubject(manifest, classWord, model), refs, patches);
+            return new RetouchConcepts(new RetouchSubjects(subjects), refs, patches);
         } catch (IOException | RuntimeException e) {
             patches.close();
             throw e;
@@ -84,6 +104,15 @@ final class RetouchOptions {
 
     /** The applied concept and its reference images, applied to the model until closed. */
     record RetouchConcept(RetouchSubject concept, List<BufferedImage> references, Applied patches)
+            implements Applied {
+        @Override
+        public void close() {
+            patches.close();
+        }
+    }
+
+    /** The applied concepts, each with its reference images, applied to the model until closed. */
+    record RetouchConcepts(RetouchSubjects subjects, List<List<BufferedImage>> references, Applied patches)
             implements Applied {
         @Override
         public void close() {

@@ -31,7 +31,7 @@ public final class MethodSettings {
     public static final class BadSetting extends IllegalArgumentException {
         private final String name;
 
-        BadSetting(String name, String message) {
+        public BadSetting(String name, String message) {
             super(message);
             this.name = name;
         }

@@ -24,6 +24,23 @@ public record TrainingRequest(String method, String name, List<Path> images, Lis
         masks = masks == null ? List.of() : List.copyOf(masks);
     }
 
+    /**
+     * A request field a method cannot run with ({@code classWord}, {@code images}, {@code token}): the CLI prints the
+     * message, the server answers 400 naming the field.
+     */
+    public static final class InvalidField extends IllegalArgumentException {
+        private final String field;
+
+        public InvalidField(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
     /** The same run with other images (the bench and tests hand images over directly). */
     public TrainingRequest withImages(List<Path> files) {
         return new TrainingRequest(method, name, files, masks, token, classWord, options, settings, classDir);

@@ -77,7 +77,8 @@ public final class DreamBoothMethod implements PersonalizationMethod<DreamBoothO
     @Override
     public void validate(TrainingRequest req, DreamBoothOptions s) {
         if (req.classWord() == null || req.classWord().isBlank()) {
-            throw new IllegalArgumentException("DreamBooth needs the subject's class word (--class), e.g. dog");
+            throw new TrainingRequest.InvalidField("classWord", "DreamBooth needs the subject's class word (--class), "
+                    + "e.g. dog");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.likeness.methods.palp;
 import dev.likeness.methods.ConceptAdapter;
 import dev.likeness.methods.LoopDefaults;
 import dev.likeness.methods.PersonalizationMethod;
+import dev.likeness.methods.MethodSettings;
 import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.SettingDoc;
 import dev.likeness.pipeline.CancelSignal;
@@ -65,18 +66,27 @@ public final class PalpMethod implements PersonalizationMethod<PalpOptions> {
     @Override
     public void validate(TrainingRequest req, PalpOptions s) {
         if (req.classWord() == null || req.classWord().isBlank()) {
-            throw new IllegalArgumentException("PALP needs the subject's class word (--class)");
+            throw new TrainingRequest.InvalidField("classWord", "PALP needs the subject's class word (--class)");
         }
         if (s.targetPrompt() == null || s.targetPrompt().isBlank()) {
-            throw new IllegalArgumentException("PALP needs the target prompt (--prompt / targetPrompt)");
+            throw new MethodSettings.BadSetting("targetPrompt", "PALP needs the target prompt (--prompt / "
+                    + "targetPrompt)");
         }
         mainImages(s, req.images().isEmpty() ? Integer.MAX_VALUE : req.images().size());
+        boolean named = s.secondToken() != null && !s.secondToken().isBlank();
+        if (s.secondImages() > 0 && (!named || s.secondClass() == null || s.secondClass().isBlank())) {
+            throw new MethodSettings.BadSetting("secondToken", "a second subject needs secondToken and secondClass");
+        }
+        if (s.secondImages() == 0 && named) {
+            throw new MethodSettings.BadSetting("secondImages", "a second subject needs its images (secondImages > 0:"
+                    + " how many of the images, at the end, show it)");
+        }
     }
 
     @Override
     public int mainImages(PalpOptions s, int images) {
         if (s.secondImages() < 0 || s.secondImages() >= images) {
-            throw new IllegalArgumentException("secondImages must leave at least one image for the main subject "
+            throw new MethodSettings.BadSetting("secondImages", "secondImages must leave at least one image for the main subject "
                     + "(0 to " + (images - 1) + ")");
         }
         return images - s.secondImages();

@@ -20,8 +20,6 @@ public final class PalpSetup {
         List<PalpConfig.Subject> others = List.of();
         if (second > 0) {
             others = List.of(new PalpConfig.Subject(s.secondToken(), s.secondClass(), s.secondPrompt()));
-        } else if (s.secondToken() != null) {
-            throw new IllegalArgumentException("a second subject needs its images (secondImages > 0)");
         }
         PalpConfig d = PalpConfig.defaults(token, req.classWord(), target, s.composition());
         PalpConfig config = new PalpConfig(token, req.classWord(), target, s.loraRank(),

@@ -62,7 +62,8 @@ public final class PerfusionMethod implements PersonalizationMethod<PerfusionOpt
     @Override
     public void validate(TrainingRequest req, PerfusionOptions s) {
         if (req.classWord() == null || req.classWord().isBlank()) {
-            throw new IllegalArgumentException("Perfusion needs the subject's class word (--class), e.g. teddy");
+            throw new TrainingRequest.InvalidField("classWord", "Perfusion needs the subject's class word (--class), "
+                    + "e.g. teddy");
         }
     }
 

@@ -63,7 +63,8 @@ public final class TextualInversionMethod implements PersonalizationMethod<Textu
     @Override
     public void validate(TrainingRequest req, TextualInversionOptions s) {
         if (s.initWord() == null && (req.classWord() == null || req.classWord().isBlank())) {
-            throw new IllegalArgumentException("Textual Inversion needs a class word (--class) or an initWord");
+            throw new TrainingRequest.InvalidField("classWord", "Textual Inversion needs a class word (--class) or "
+                    + "an initWord");
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
  * source pass each layer keeps the keys and values of every source row (context and references); in the target pass
  * the target's queries attend to those instead of the target's own. Unmasked, every target query attends to all
  * sources at once: Attn(Q_t, [K_c; K_r…], [V_c; V_r…]). Masked, foreground queries attend to the references'
- * foreground keys, background queries to the context, and the two are mixed by the target's subject mask.
+ * foreground keys, background queries to the context, and the two are mixed by the target's subject mask; with
+ * several subjects, each subject's queries attend to the references showing it, mixed in by its own mask.
  * Target row {@code h} (unconditional, conditional) reads the sources' rows of the same half.
  * Outside its passes a layer runs whatever processor it had before.
  */
@@ -152,9 +153,27 @@ public final class AttentionSwap implements AutoCloseable {
             if (masks == null) {
                 return attn.attend(q, kc.concat(refK, 2), vc.concat(refV, 2), null);
             }
-            NDArray fg = attn.attend(q, refK, refV, masks.referenceBias(h, w, q.getManager(), q.getDataType()));
             NDArray bg = attn.attend(q, kc, vc, null);
-            return bg.add(fg.sub(bg).mul(masks.target(h, w, q.getManager(), q.getDataType())));
+            NDArray out = bg;
+            for (int subject = 0; subject < masks.subjects(); subject++) {
+                NDArray k = masks.subjects() == 1 ? refK : shownBy(kr, subject);
+                NDArray v = masks.subjects() == 1 ? refV : shownBy(vr, subject);
+                NDArray fg = attn.attend(q, k, v, masks.referenceBias(subject, h, w, q.getManager(),
+                        q.getDataType()));
+                out = out.add(fg.sub(bg).mul(masks.target(subject, h, w, q.getManager(), q.getDataType())));
+            }
+            return out;
+        }
+
+        /** The K (or V) rows of the references that show {@code subject}, concatenated along the tokens. */
+        private NDArray shownBy(NDList rows, int subject) {
+            NDList own = new NDList();
+            for (int r = 0; r < rows.size(); r++) {
+                if (masks.shows()[r] == subject) {
+                    own.add(rows.get(r));
+                }
+            }
+            return own.size() == 1 ? own.get(0) : NDArrays.concat(own, 2);
         }
 
         private NDArray row(NDArray a, int r) {

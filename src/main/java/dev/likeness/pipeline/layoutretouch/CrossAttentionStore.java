@@ -20,7 +20,11 @@ public final class CrossAttentionStore implements AutoCloseable {
     private final int mapH;
     private final int mapW;
     private int firstRow;
-    private float[][] tokens; // per recorded row: one-hot weights over the text tokens
+    private int rowCount;
+    private int perRowMax;
+    private float[][] tokens; // per map: one-hot weights over the text tokens
+    private int[] mapRow; // per map: its row (from firstRow) and its slot among that row's maps
+    private int[] mapSlot;
     private float[][] sums;
     private int[] counts;
     private boolean recording;
@@ -49,19 +53,41 @@ public final class CrossAttentionStore implements AutoCloseable {
      * positions {@code positions.get(k)}. Earlier sums are kept (the maps average over every recorded step).
      */
     public void rows(int first, List<int[]> positions, int textTokens) {
-        if (sums != null && sums.length != positions.size()) {
-            throw new IllegalArgumentException("the recorded rows cannot change in number");
+        List<List<int[]>> perRow = new ArrayList<>();
+        for (int[] p : positions) {
+            perRow.add(List.of(p));
+        }
+        entries(first, perRow, textTokens);
+    }
+
+    /**
+     * Like {@link #rows}, with several maps per row: row k gives one map per entry of {@code perRow.get(k)} (a
+     * context with several subjects). Maps are numbered row by row, entry by entry.
+     */
+    public void entries(int first, List<List<int[]>> perRow, int textTokens) {
+        int maps = perRow.stream().mapToInt(List::size).sum();
+        if (sums != null && sums.length != maps) {
+            throw new IllegalArgumentException("the recorded maps cannot change in number");
         }
         this.firstRow = first;
-        this.tokens = new float[positions.size()][textTokens];
-        for (int k = 0; k < positions.size(); k++) {
-            for (int p : positions.get(k)) {
-                tokens[k][p] = 1f;
+        this.rowCount = perRow.size();
+        this.perRowMax = perRow.stream().mapToInt(List::size).max().orElse(0);
+        this.tokens = new float[maps][textTokens];
+        this.mapRow = new int[maps];
+        this.mapSlot = new int[maps];
+        int k = 0;
+        for (int row = 0; row < perRow.size(); row++) {
+            for (int e = 0; e < perRow.get(row).size(); e++, k++) {
+                for (int p : perRow.get(row).get(e)) {
+                    tokens[k][p] = 1f;
+                }
+                mapRow[k] = row;
+                mapSlot[k] = e;
             }
         }
         if (sums == null) {
-            sums = new float[positions.size()][mapH * mapW];
-            counts = new int[positions.size()];
+            sums = new float[maps][mapH * mapW];
+            counts = new int[maps];
         }
     }
 
@@ -77,12 +103,12 @@ public final class CrossAttentionStore implements AutoCloseable {
         recording = false;
     }
 
-    /** Whether row {@code k} (of those set in {@link #rows}) has been recorded at least once. */
+    /** Whether map {@code k} (row k of {@link #rows}) has been recorded at least once. */
     public boolean has(int k) {
         return counts != null && counts[k] > 0;
     }
 
-    /** Row {@code k}'s mean map so far, mapH×mapW row-major. */
+    /** Map {@code k}'s mean so far, mapH×mapW row-major. */
     public float[] map(int k) {
         if (!has(k)) {
             throw new IllegalStateException("nothing recorded for row " + k);
@@ -109,11 +135,13 @@ public final class CrossAttentionStore implements AutoCloseable {
         }
     }
 
+    /** {@code maps}: (rows, pixels, perRowMax) row-major, as the layer computed them. */
     private void add(float[] maps) {
         int n = mapH * mapW;
         for (int k = 0; k < sums.length; k++) {
+            int base = mapRow[k] * n * perRowMax + mapSlot[k];
             for (int i = 0; i < n; i++) {
-                sums[k][i] += maps[k * n + i];
+                sums[k][i] += maps[base + i * perRowMax];
             }
             counts[k]++;
         }
@@ -142,7 +170,8 @@ public final class CrossAttentionStore implements AutoCloseable {
         }
 
         private void record(Attention attn, NDArray hidden, NDArray context, NDArray mask) {
-            int n = tokens.length;
+            int n = rowCount;
+            int textTokens = tokens[0].length;
             NDIndex rows = new NDIndex("{}:{}", firstRow, firstRow + n);
             NDArray q = attn.splitHeads(attn.toQ().forward(hidden.get(rows))).toType(DataType.FLOAT32, false);
             NDArray k = attn.splitHeads(attn.toK().forward(context.get(rows))).toType(DataType.FLOAT32, false);
@@ -151,12 +180,14 @@ public final class CrossAttentionStore implements AutoCloseable {
             if (mask != null) {
                 scores = scores.add(mask.toType(DataType.FLOAT32, false));
             }
-            float[] flat = new float[n * tokens[0].length];
-            for (int r = 0; r < n; r++) {
-                System.arraycopy(tokens[r], 0, flat, r * tokens[0].length, tokens[0].length);
+            float[] flat = new float[n * textTokens * perRowMax]; // (rows, tokens, slots)
+            for (int m = 0; m < tokens.length; m++) {
+                for (int t = 0; t < textTokens; t++) {
+                    flat[(mapRow[m] * textTokens + t) * perRowMax + mapSlot[m]] = tokens[m][t];
+                }
             }
-            NDArray pick = q.getManager().create(flat, new Shape(n, 1, tokens[0].length, 1));
-            // (n, heads, pixels, 1) → mean over heads → (n, pixels)
+            NDArray pick = q.getManager().create(flat, new Shape(n, 1, textTokens, perRowMax));
+            // (n, heads, pixels, slots) → mean over heads → (n, pixels, slots)
             add(scores.softmax(-1).matMul(pick).mean(new int[] {1}).toFloatArray());
         }
     }

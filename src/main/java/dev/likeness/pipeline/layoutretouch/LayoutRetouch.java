@@ -24,7 +24,8 @@ import java.util.Map;
  * Layout-and-Retouch end to end (methods.md §5): stage 1 draws a layout with step-blended sampling, stage 2
  * retouches it with the concept's reference images; or, for retouch in place, stage 2 alone on an existing image.
  * References are the concept's own images, DDIM-inverted with the subject prompt they are replayed with; a concept
- * without any gets one sampled from its token instead.
+ * without any gets one sampled from its token instead. A prompt may name several concepts (one subject mask and one
+ * set of references each).
  */
 public final class LayoutRetouch {
     /** Wall time of each phase, milliseconds. */
@@ -56,34 +57,56 @@ public final class LayoutRetouch {
     /** Stage 1 then stage 2, for each of the request's images (image k uses seed + k). */
     public List<Output> generate(LayoutRetouchRequest req, RetouchSubject concept, List<BufferedImage> references,
             ProgressListener listener, CancelSignal cancel) {
+        return generate(req, RetouchSubjects.of(concept), List.of(references), listener, cancel);
+    }
+
+    /**
+     * Stage 1 then stage 2 for a prompt naming several concepts: {@code references.get(k)} are subject k's images
+     * (empty: one is sampled from its token); each subject's region of the layout takes its own references.
+     */
+    public List<Output> generate(LayoutRetouchRequest req, RetouchSubjects subjects,
+            List<List<BufferedImage>> references, ProgressListener listener, CancelSignal cancel) {
         GenerationRequest g = req.generation();
-        requireToken(concept, g.prompt());
+        if (references.size() != subjects.size()) {
+            throw new IllegalArgumentException(subjects.size() + " concepts, " + references.size()
+                    + " reference lists");
+        }
+        subjects.requireIn(g.prompt());
         int steps = g.steps();
         int start = req.retouchStart();
-        int refWork = (references.isEmpty() ? steps : references.size() * (steps - start));
+        int refWork = 0;
+        for (List<BufferedImage> own : references) {
+            refWork += own.isEmpty() ? steps : own.size() * (steps - start);
+        }
         Counter progress = new Counter(listener, refWork + g.count() * (steps + steps - start));
         List<Output> out = new ArrayList<>();
         try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
             long t0 = System.nanoTime();
-            List<Retoucher.Source> refs = references(references, concept, g.width(), g.height(), steps, start,
-                    g.seed(), m, progress, cancel);
-            long inversionMs = millis(t0);
+            List<Retoucher.Source> refs = new ArrayList<>();
             try {
+                for (int k = 0; k < subjects.size(); k++) {
+                    for (Retoucher.Source s : references(references.get(k), subjects.get(k), g.width(), g.height(),
+                            steps, start, g.seed(), m, progress, cancel)) {
+                        refs.add(s.showing(k));
+                    }
+                }
+                long inversionMs = millis(t0);
                 Conditioning target = conditioning(g.prompt(), g.negativePrompt(), g.guidance(), m);
                 StepBlendedSampler stage1 = new StepBlendedSampler(sd);
                 for (int k = 0; k < g.count(); k++) {
                     long seed = g.seed() + k;
                     try (NDScope image = new NDScope()) {
                         long t1 = System.nanoTime();
-                        try (StepBlendedSampler.Layout layout = stage1.sample(g, concept, req.layoutSteps(), seed, m,
-                                progress.next(steps), cancel)) {
+                        try (StepBlendedSampler.Layout layout = stage1.sample(g, subjects, req.layoutSteps(), seed,
+                                m, progress.next(steps), cancel)) {
                             long layoutMs = millis(t1);
                             BufferedImage context = ImageTensors.toImage(layout.pixels(), 0);
                             long t2 = System.nanoTime();
                             Retoucher.Result r = new Retoucher(model, req.settings()).run(
                                     DdimInversion.scheduler(model, steps, true), start, target,
-                                    layoutSource(layout.trajectory(), concept, g.prompt(), target, req.layoutSteps(),
-                                            m), refs, null, seed, progress.next(steps - start), cancel);
+                                    layoutSource(layout.trajectory(), subjects, g.prompt(), target,
+                                            req.layoutSteps(), m), refs, null, seed, progress.next(steps - start),
+                                    cancel);
                             BufferedImage made = decode(r.latents());
                             float[] mask = r.mask() == null ? null : SubjectMasks.nearest(r.mask(),
                                     (int) r.latents().getShape().get(2), (int) r.latents().getShape().get(3),
@@ -91,10 +114,10 @@ public final class LayoutRetouch {
                             BufferedImage result = mask == null ? made : ImageOps.composite(made, context, mask);
                             Timings times = new Timings(layoutMs, k == 0 ? inversionMs : 0, millis(t2));
                             Map<String, Object> md = metadata(g.prompt(), g.negativePrompt(), seed, steps,
-                                    g.guidance(), concept, refs.size(), references.isEmpty(), start, req.settings());
+                                    g.guidance(), subjects, refs, references, start, req.settings());
                             md.put("mode", "layout-retouch");
                             md.put("layoutSteps", req.layoutSteps());
-                            md.put("layoutPrompt", req.layoutSteps() > 0 ? concept.classPrompt(g.prompt())
+                            md.put("layoutPrompt", req.layoutSteps() > 0 ? subjects.classPrompt(g.prompt())
                                     : g.prompt());
                             out.add(new Output(result, context, mask, seed, md, times));
                             r.latents().close();
@@ -115,14 +138,19 @@ public final class LayoutRetouch {
      */
     Retoucher.Source layoutSource(LatentTrajectory layout, RetouchSubject concept, String prompt,
             Conditioning target, int layoutSteps, NDManager m) {
-        int[] personalSubject = TokenPositions.of(model, prompt, concept.token());
-        if (layoutSteps == 0 || concept.classWord().isEmpty()) {
-            return new Retoucher.Source(layout, target.cond(), personalSubject, null);
+        return layoutSource(layout, RetouchSubjects.of(concept), prompt, target, layoutSteps, m);
+    }
+
+    /** The context branch of several subjects, each marked by its own words. */
+    Retoucher.Source layoutSource(LatentTrajectory layout, RetouchSubjects subjects, String prompt,
+            Conditioning target, int layoutSteps, NDManager m) {
+        List<int[]> personal = subjects.personalPositions(model, prompt);
+        if (layoutSteps == 0 || !subjects.haveClassWords()) {
+            return Retoucher.Source.context(layout, target.cond(), personal);
         }
-        String classPrompt = concept.classPrompt(prompt);
+        String classPrompt = subjects.classPrompt(prompt);
         return Retoucher.Source.switching(layout, prompts.encode(classPrompt, m),
-                TokenPositions.of(model, classPrompt, concept.subjectWord()), layoutSteps, target.cond(),
-                personalSubject);
+                subjects.classPositions(model, prompt), layoutSteps, target.cond(), personal);
     }
 
     /** Stage 2 on an existing image: its DDIM inversion is the context branch. */
@@ -255,6 +283,37 @@ public final class LayoutRetouch {
 
     private Map<String, Object> metadata(String prompt, String negative, long seed, int steps, float guidance,
             RetouchSubject concept, int references, boolean sampledReference, int start, RetouchSettings s) {
+        Map<String, Object> md = common(prompt, negative, seed, steps, guidance);
+        md.put("token", concept.token());
+        md.put("classWord", concept.classWord());
+        md.put("references", sampledReference ? "sampled" : String.valueOf(references));
+        return stage2(md, start, s);
+    }
+
+    /** One subject: its token, class word and references as before; several: a list of each. */
+    private Map<String, Object> metadata(String prompt, String negative, long seed, int steps, float guidance,
+            RetouchSubjects subjects, List<Retoucher.Source> refs, List<List<BufferedImage>> given, int start,
+            RetouchSettings s) {
+        if (subjects.size() == 1) {
+            return metadata(prompt, negative, seed, steps, guidance, subjects.get(0), refs.size(),
+                    given.get(0).isEmpty(), start, s);
+        }
+        Map<String, Object> md = common(prompt, negative, seed, steps, guidance);
+        List<String> tokens = new ArrayList<>();
+        List<String> classWords = new ArrayList<>();
+        List<String> counts = new ArrayList<>();
+        for (int k = 0; k < subjects.size(); k++) {
+            tokens.add(subjects.get(k).token());
+            classWords.add(subjects.get(k).classWord());
+            counts.add(given.get(k).isEmpty() ? "sampled" : String.valueOf(given.get(k).size()));
+        }
+        md.put("token", tokens);
+        md.put("classWord", classWords);
+        md.put("references", counts);
+        return stage2(md, start, s);
+    }
+
+    private Map<String, Object> common(String prompt, String negative, long seed, int steps, float guidance) {
         Map<String, Object> md = new LinkedHashMap<>();
         md.put("prompt", prompt);
         md.put("negativePrompt", negative);
@@ -263,9 +322,10 @@ public final class LayoutRetouch {
         md.put("guidance", guidance);
         md.put("sampler", "ddim");
         md.put("model", model.info().name());
-        md.put("token", concept.token());
-        md.put("classWord", concept.classWord());
-        md.put("references", sampledReference ? "sampled" : String.valueOf(references));
+        return md;
+    }
+
+    private static Map<String, Object> stage2(Map<String, Object> md, int start, RetouchSettings s) {
         md.put("retouchStart", start);
         md.put("swap", s.swap());
         md.put("maskedSwap", s.maskedSwap());

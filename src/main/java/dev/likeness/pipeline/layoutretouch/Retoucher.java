@@ -23,6 +23,8 @@ import java.util.List;
  * pass (the sources' noisy latents through the UNet, keeping their self-attention K/V and their subject's
  * cross-attention maps) and then the target pass, whose self-attention in the swap layers attends to the sources.
  * With blending, the target's latents outside the subject mask are reset to the context's after every step.
+ * Several subjects: the context marks each by its own words, each reference shows one of them, and each subject's
+ * region of the target takes its own references' appearance; blending keeps the union of their masks.
  */
 public final class Retoucher {
     /**
@@ -30,14 +32,21 @@ public final class Retoucher {
      *
      * @param latents    its trajectory, replayed step by step (must cover the run's steps)
      * @param text       its conditional text states (1, 77, hidden)
-     * @param subject    positions of the subject's tokens in that text (whose attention maps mark the subject)
-     * @param knownMask  its subject mask at latent size, or null to read it from the attention maps
+     * @param subjects   per subject it shows, the positions of that subject's tokens in {@code text} (whose
+     *                   attention maps mark the subject): one for a reference, one per subject for the context
+     * @param knownMask  its subject mask at latent size, or null to read it from the attention maps (references)
+     * @param shows      which subject a reference shows (index into the context's subjects)
      */
-    public record Source(LatentTrajectory latents, NDArray text, int[] subject, float[] knownMask, int switchStep,
-            NDArray laterText, int[] laterSubject) {
-        /** A source replayed with one text throughout. */
+    public record Source(LatentTrajectory latents, NDArray text, List<int[]> subjects, float[] knownMask, int shows,
+            int switchStep, NDArray laterText, List<int[]> laterSubjects) {
+        /** A source replayed with one text throughout, showing subject 0. */
         public Source(LatentTrajectory latents, NDArray text, int[] subject, float[] knownMask) {
-            this(latents, text, subject, knownMask, Integer.MAX_VALUE, null, null);
+            this(latents, text, List.of(subject), knownMask, 0, Integer.MAX_VALUE, null, null);
+        }
+
+        /** A reference showing subject {@code index} of the context. */
+        public Source showing(int index) {
+            return new Source(latents, text, subjects, knownMask, index, switchStep, laterText, laterSubjects);
         }
 
         /**
@@ -46,7 +55,18 @@ public final class Retoucher {
          */
         public static Source switching(LatentTrajectory latents, NDArray text, int[] subject, int switchStep,
                 NDArray laterText, int[] laterSubject) {
-            return new Source(latents, text, subject, null, switchStep, laterText, laterSubject);
+            return switching(latents, text, List.of(subject), switchStep, laterText, List.of(laterSubject));
+        }
+
+        /** {@link #switching(LatentTrajectory, NDArray, int[], int, NDArray, int[])} for several subjects. */
+        public static Source switching(LatentTrajectory latents, NDArray text, List<int[]> subjects, int switchStep,
+                NDArray laterText, List<int[]> laterSubjects) {
+            return new Source(latents, text, subjects, null, 0, switchStep, laterText, laterSubjects);
+        }
+
+        /** A context of several subjects replayed with one text throughout. */
+        public static Source context(LatentTrajectory latents, NDArray text, List<int[]> subjects) {
+            return new Source(latents, text, subjects, null, 0, Integer.MAX_VALUE, null, null);
         }
 
         /** The text states its step {@code i} was made with. */
@@ -54,9 +74,9 @@ public final class Retoucher {
             return i >= switchStep ? laterText : text;
         }
 
-        /** The subject's token positions in {@link #text(int)}. */
-        public int[] subject(int i) {
-            return i >= switchStep ? laterSubject : subject;
+        /** Per subject, its token positions in {@link #text(int)}. */
+        public List<int[]> subjects(int i) {
+            return i >= switchStep ? laterSubjects : subjects;
         }
     }
 
@@ -103,6 +123,18 @@ public final class Retoucher {
         boolean maskedSwap = anySwap && settings.maskedSwap();
         boolean mapsNeeded = targetMask == null && (settings.blend() || maskedSwap)
                 || maskedSwap && references.stream().anyMatch(r -> r.knownMask() == null);
+        int subjects = context.subjects().size();
+        if (targetMask != null && subjects != 1) {
+            throw new IllegalArgumentException("a given mask marks one subject, not " + subjects);
+        }
+        int[] shows = new int[references.size()];
+        for (int r = 0; r < shows.length; r++) {
+            shows[r] = references.get(r).shows();
+            if (shows[r] < 0 || shows[r] >= subjects) {
+                throw new IllegalArgumentException("reference " + r + " shows subject " + shows[r] + " of "
+                        + subjects);
+            }
+        }
 
         TorchGenerator gen = new TorchGenerator(seed);
         sched.setBeginIndex(start);
@@ -114,11 +146,11 @@ public final class Retoucher {
             for (int i = start; i < steps; i++) {
                 cancel.throwIfCancelled();
                 if (store != null) { // each source's subject words in the text of this step
-                    List<int[]> positions = new ArrayList<>();
+                    List<List<int[]>> positions = new ArrayList<>();
                     for (Source s : sources) {
-                        positions.add(s.subject(i));
+                        positions.add(s.subjects(i));
                     }
-                    store.rows(batch.condRow(), positions, (int) context.text().getShape().get(1));
+                    store.entries(batch.condRow(), positions, (int) context.text().getShape().get(1));
                 }
                 boolean swapping = anySwap && i >= swapStart && i < swapEnd;
                 NDArray next;
@@ -126,11 +158,12 @@ public final class Retoucher {
                     if (swapping || store != null) {
                         sourcePass(sources, batch, target, sched, i, swap, swapping, store);
                     }
-                    float[] stepMask = targetMask != null ? targetMask : store != null ? fromMaps(store, 0, h, w)
-                            : null;
+                    List<float[]> subjectMasks = targetMask != null ? List.of(targetMask) : store != null
+                            ? subjectMasks(store, subjects, h, w) : null;
+                    float[] stepMask = subjectMasks == null ? null : SubjectMasks.union(subjectMasks);
                     if (swapping) {
-                        swap.swap(settings.maskedSwap() && stepMask != null
-                                ? new SwapMasks(h, w, stepMask, referenceMasks(references, store, h, w)) : null);
+                        swap.swap(settings.maskedSwap() && stepMask != null ? new SwapMasks(h, w, subjectMasks,
+                                referenceMasks(references, store, subjects, h, w), shows) : null);
                     }
                     NDArray eps = loop.predict(current, sched, i, target);
                     if (swap != null) {
@@ -166,11 +199,23 @@ public final class Retoucher {
                 settings.maskThreshold(), settings.maskDilation());
     }
 
-    private List<float[]> referenceMasks(List<Source> references, CrossAttentionStore store, int h, int w) {
+    /** Each subject's mask in the target, from the context's maps (the store's first {@code subjects} maps). */
+    private List<float[]> subjectMasks(CrossAttentionStore store, int subjects, int h, int w) {
+        List<float[]> out = new ArrayList<>();
+        for (int k = 0; k < subjects; k++) {
+            out.add(fromMaps(store, k, h, w));
+        }
+        return out;
+    }
+
+    /** Each reference's subject mask: its own, else from its map (the store's maps after the context's). */
+    private List<float[]> referenceMasks(List<Source> references, CrossAttentionStore store, int subjects, int h,
+            int w) {
         List<float[]> out = new ArrayList<>();
         for (int r = 0; r < references.size(); r++) {
             float[] known = references.get(r).knownMask();
-            out.add(known != null ? known : store != null && store.has(r + 1) ? fromMaps(store, r + 1, h, w) : null);
+            int map = subjects + r;
+            out.add(known != null ? known : store != null && store.has(map) ? fromMaps(store, map, h, w) : null);
         }
         return out;
     }

@@ -7,6 +7,7 @@ import dev.likeness.engine.rng.Noise;
 import dev.likeness.engine.rng.TorchGenerator;
 import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.ConceptSwitch;
 import dev.likeness.pipeline.Conditioning;
 import dev.likeness.pipeline.DenoiseLoop;
 import dev.likeness.pipeline.GenerationRequest;
@@ -47,6 +48,13 @@ public final class StepBlendedSampler {
      */
     public Layout sample(GenerationRequest req, RetouchSubject concept, int layoutSteps, long seed, NDManager m,
             StableDiffusion.Progress progress, CancelSignal cancel) {
+        return sample(req, RetouchSubjects.of(concept), layoutSteps, seed, m, progress, cancel);
+    }
+
+    /** Stage 1 for a prompt naming several concepts: the base-model steps have all of them off. */
+    public Layout sample(GenerationRequest req, RetouchSubjects subjects, int layoutSteps, long seed, NDManager m,
+            StableDiffusion.Progress progress, CancelSignal cancel) {
+        ConceptSwitch weights = subjects.weights();
         if (layoutSteps < 0 || layoutSteps > req.steps()) {
             throw new IllegalArgumentException("layout steps must be between 0 and " + req.steps() + ", got "
                     + layoutSteps);
@@ -54,8 +62,8 @@ public final class StepBlendedSampler {
         SdModel model = sd.model();
         Conditioning base = null;
         if (layoutSteps > 0) {
-            try (Applied off = concept.weights().switchedOff()) {
-                base = encode(concept.classPrompt(req.prompt()), req, m);
+            try (Applied off = weights.switchedOff()) {
+                base = encode(subjects.classPrompt(req.prompt()), req, m);
             }
         }
         // through the model's hooks, last: a Perfusion concept edits these text states alone
@@ -71,7 +79,7 @@ public final class StepBlendedSampler {
             DenoiseLoop.StepHook hook = new DenoiseLoop.StepHook() {
                 @Override
                 public void beforeStep(int index, long timestep) {
-                    concept.weights().setActive(index >= layoutSteps);
+                    weights.setActive(index >= layoutSteps);
                 }
 
                 @Override
@@ -80,7 +88,7 @@ public final class StepBlendedSampler {
                 }
             };
             NDArray out;
-            try (Applied restored = () -> concept.weights().setActive(true)) {
+            try (Applied restored = () -> weights.setActive(true)) {
                 out = sd.sampleLatents(ddim(req), seed, noise, null, m,
                         SampleRun.of(i -> i < layoutSteps ? baseCond : personalCond).withSampler("ddim")
                                 .withHook(hook).withProgress(progress).withCancel(cancel));

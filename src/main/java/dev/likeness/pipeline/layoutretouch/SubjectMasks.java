@@ -103,6 +103,20 @@ public final class SubjectMasks {
         return out;
     }
 
+    /** The pixelwise maximum of masks of one size; a single mask is returned as it is. */
+    public static float[] union(java.util.List<float[]> masks) {
+        if (masks.size() == 1) {
+            return masks.get(0);
+        }
+        float[] out = masks.get(0).clone();
+        for (float[] m : masks.subList(1, masks.size())) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.max(out[i], m[i]);
+            }
+        }
+        return out;
+    }
+
     /** The alpha channel in [0, 1], or null when the image is fully opaque. */
     public static float[] alpha(BufferedImage img) {
         if (!img.getColorModel().hasAlpha()) {

@@ -29,4 +29,28 @@ final class TokenPositions {
         }
         return found.stream().mapToInt(Integer::intValue).toArray();
     }
+
+    /**
+     * The positions of {@code word} where it starts at character {@code offset} of {@code prompt}: the prompt's
+     * tokens before it are counted (CLIP splits words before merging, so a prefix ending at a word boundary
+     * tokenizes as it does inside the whole prompt). Tells apart two subjects of one class ("a dog and a dog").
+     */
+    static int[] at(SdModel model, String prompt, int offset, String word) {
+        var tokenizer = model.tokenizer();
+        int before = tokenizer.tokenizeWord(model.conceptTokens().expand(prompt.substring(0, offset))).size();
+        List<Integer> wordIds = tokenizer.tokenizeWord(model.conceptTokens().expand(word));
+        long[] ids = tokenizer.encode(model.conceptTokens().expand(prompt));
+        List<Integer> found = new ArrayList<>();
+        for (int j = 0; j < wordIds.size(); j++) {
+            int p = 1 + before + j;
+            if (p < ids.length - 1 && ids[p] == wordIds.get(j)) {
+                found.add(p);
+            }
+        }
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("'" + word + "' at character " + offset + " of the prompt '" + prompt
+                    + "' is not among its first 77 tokens (needed to find the subject)");
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
+    }
 }

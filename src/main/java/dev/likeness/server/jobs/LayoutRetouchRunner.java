@@ -1,21 +1,25 @@
 package dev.likeness.server.jobs;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.pipeline.GenerationRequest;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouch;
 import dev.likeness.pipeline.layoutretouch.LayoutRetouchRequest;
+import dev.likeness.pipeline.layoutretouch.RetouchSubjects;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.models.ActiveModel;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code generate} with {@code "mode": "layout-retouch"}: layouts from the base model and the class prompt for the
- * first {@code layoutSteps} steps, then the concept retouched in (methods.md §5).
+ * first {@code layoutSteps} steps, then each of its concepts (up to four, each named in the prompt by its token)
+ * retouched in (methods.md §5).
  */
 public final class LayoutRetouchRunner implements JobRunner {
     private static final SecureRandom SEEDS = new SecureRandom();
@@ -39,20 +43,36 @@ public final class LayoutRetouchRunner implements JobRunner {
             throw ApiException.badRequest("images", "layout-retouch draws its own layout and takes no image; "
                     + "retouch an existing image with a retouch job");
         }
-        List<String> listed = r.strings("concepts", 8, 64);
-        if (spec.path("concept").isMissingNode() && listed.size() == 1) {
-            spec.put("concept", listed.get(0));
-        } else if (spec.path("concept").isMissingNode()) {
-            throw ApiException.badRequest("concept", "layout-retouch needs the concept to paint in: 'concept' (or "
-                    + "exactly one entry in 'concepts')");
+        List<String> listed = new ArrayList<>(r.strings("concepts", RetouchSubjects.MAX, 64));
+        if (!spec.path("concept").isMissingNode()) {
+            String one = r.requiredString("concept", 64);
+            if (!listed.isEmpty() && !listed.equals(List.of(one))) {
+                throw ApiException.badRequest("concept", "give the subjects either as 'concept' or as 'concepts'");
+            }
+            listed = List.of(one);
+        }
+        if (listed.isEmpty()) {
+            throw ApiException.badRequest("concepts", "layout-retouch needs the concepts to paint in: 'concepts' "
+                    + "(1 to " + RetouchSubjects.MAX + ", each named in the prompt by its token) or 'concept'");
         }
         String prompt = r.requiredString("prompt", limits.maxPromptChars());
-        String name = RetouchSpecs.concept(spec, "concept", concepts, prompt).name();
-        if (listed.stream().anyMatch(c -> !c.equals(name))) {
-            throw ApiException.badRequest("concepts", "layout-retouch paints one concept, '" + name + "'");
+        List<String> names = new ArrayList<>();
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        for (int i = 0; i < listed.size(); i++) {
+            var concept = RetouchSpecs.concept(listed.get(i), "concepts[" + i + "]", concepts, prompt);
+            if (!tokens.add(concept.token())) {
+                throw ApiException.badRequest("concepts[" + i + "]", "two concepts share the token "
+                        + concept.token() + "; each subject needs its own");
+            }
+            names.add(concept.name());
         }
-        spec.put("concept", name);
-        spec.putArray("concepts").add(name);
+        if (names.size() > 1 && (spec.hasNonNull("classWord") || spec.hasNonNull("references"))) {
+            throw ApiException.badRequest(spec.hasNonNull("classWord") ? "classWord" : "references", "classWord and "
+                    + "references go with one concept; with several, each uses its own");
+        }
+        spec.remove("concept");
+        ArrayNode array = spec.putArray("concepts");
+        names.forEach(array::add);
         String sampler = r.string("sampler", null, 32);
         if (sampler != null && !sampler.equals("ddim")) {
             throw ApiException.badRequest("sampler", "layout-retouch samples with ddim (stage 2 replays DDIM "
@@ -72,17 +92,28 @@ public final class LayoutRetouchRunner implements JobRunner {
         if (ctx.resumed()) {
             ctx.results().clear();
         }
-        String name = spec.get("concept").asText();
-        RetouchSpecs.RetouchConcept applied = RetouchSpecs.apply(model, concepts, ctx, name, 0);
+        List<String> names = names(spec);
+        RetouchSpecs.RetouchConcepts applied = RetouchSpecs.applyAll(model, concepts, ctx, names, 0);
         List<LayoutRetouch.Output> outputs = RetouchSpecs.run(applied, () -> new LayoutRetouch(applied.sd())
-                .generate(request(spec, applied.sd().info().nativeSize()), applied.concept(), applied.references(), ctx.progress(), ctx.cancel()));
+                .generate(request(spec, applied.sd().info().nativeSize()), applied.subjects(), applied.references(),
+                        ctx.progress(), ctx.cancel()));
         for (LayoutRetouch.Output o : outputs) {
             Map<String, Object> meta = new LinkedHashMap<>(o.metadata());
-            meta.put("concepts", List.of(name));
+            meta.put("concepts", names);
             meta.put("width", o.image().getWidth());
             meta.put("height", o.image().getHeight());
             ctx.results().add(o.image(), meta);
         }
+    }
+
+    /** The job's concepts; a job queued by an older server may name its one concept in 'concept'. */
+    private static List<String> names(ObjectNode spec) {
+        List<String> out = new ArrayList<>();
+        spec.path("concepts").forEach(n -> out.add(n.asText()));
+        if (out.isEmpty()) {
+            out.add(spec.get("concept").asText());
+        }
+        return out;
     }
 
     private LayoutRetouchRequest request(ObjectNode spec, int nativeSize) {

@@ -1,6 +1,5 @@
 package dev.likeness.server.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
@@ -52,10 +51,7 @@ public final class PersonalizeRunner implements JobRunner {
             throw ApiException.badRequest("images", "personalize needs at least one reference image");
         }
         r.string("token", null, 64);
-        String classWord = r.string("classWord", null, 64);
-        if (method.equals("perfusion") && (classWord == null || classWord.isBlank())) {
-            throw ApiException.badRequest("classWord", "Perfusion needs the subject's class word (e.g. teddy)");
-        }
+        r.string("classWord", null, 64);
         r.integer("steps", 1, 1, MAX_STEPS);
         if (spec.path("seed").isMissingNode()) {
             spec.put("seed", 0);
@@ -63,20 +59,7 @@ public final class PersonalizeRunner implements JobRunner {
         if (!spec.path("options").isMissingNode() && !spec.path("options").isObject()) {
             throw ApiException.badRequest("options", "options must be an object");
         }
-        JsonNode second = spec.path("options").path("secondImages");
-        if (!second.isMissingNode()) {
-            int images = spec.path("images").size();
-            if (!method.equals("palp") || !second.canConvertToInt() || second.asInt() < 0 || second.asInt() >= images) {
-                throw ApiException.badRequest("options.secondImages", "secondImages (PALP) is how many of the images,"
-                        + " at the end, show the second subject: 0 to " + (images - 1));
-            }
-            if (second.asInt() > 0 && (spec.path("options").path("secondToken").asText("").isBlank()
-                    || spec.path("options").path("secondClass").asText("").isBlank())) {
-                throw ApiException.badRequest("options.secondToken", "a second subject needs secondToken and "
-                        + "secondClass");
-            }
-        }
-        request(spec, java.util.List.of()); // validates every field
+        request(spec, uploads(spec.path("images").size())); // the method validates every field
         return spec;
     }
 
@@ -122,11 +105,22 @@ public final class PersonalizeRunner implements JobRunner {
                     spec.path("seed").asLong(0), 50, settings, classImageCache());
         } catch (MethodSettings.BadSetting e) {
             throw ApiException.badRequest(e.name() == null ? "options" : "options." + e.name(), e.getMessage());
+        } catch (TrainingRequest.InvalidField e) {
+            throw ApiException.badRequest(e.field(), e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("options", e.getMessage());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("options", "bad loop settings: " + e.getOriginalMessage());
         }
+    }
+
+    /** Stand-ins for the uploads before the job copies them: validation only counts the images. */
+    private static java.util.List<Path> uploads(int n) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Path.of("upload-" + i));
+        }
+        return out;
     }
 
     /** DreamBooth's class images, cached beside the concept library (in the server's data folder). */

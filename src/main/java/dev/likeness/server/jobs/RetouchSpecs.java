@@ -10,6 +10,7 @@ import dev.likeness.pipeline.Applied;
 import dev.likeness.pipeline.ImageGenerator;
 import dev.likeness.pipeline.StableDiffusion;
 import dev.likeness.pipeline.layoutretouch.RetouchSubject;
+import dev.likeness.pipeline.layoutretouch.RetouchSubjects;
 import dev.likeness.pipeline.layoutretouch.RetouchSettings;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.concepts.StoredConcept;
@@ -26,10 +27,18 @@ import javax.imageio.ImageIO;
 final class RetouchSpecs {
     static final int MAX_REFERENCES = 16;
 
-    /** The concept the job names, how it is applied, and its references. */
     /** The concept applied to the served model for one job, with its references; closing lifts its patches. */
     record RetouchConcept(StableDiffusion sd, RetouchSubject concept, List<BufferedImage> references, Applied patches)
             implements Applied {
+        @Override
+        public void close() {
+            patches.close();
+        }
+    }
+
+    /** The concepts applied to the served model for one job, each with its references. */
+    record RetouchConcepts(StableDiffusion sd, RetouchSubjects subjects, List<List<BufferedImage>> references,
+            Applied patches) implements Applied {
         @Override
         public void close() {
             patches.close();
@@ -54,7 +63,11 @@ final class RetouchSpecs {
 
     /** Checks that the concept exists and that the prompt names it by its token. */
     static StoredConcept concept(ObjectNode spec, String field, ServerConcepts concepts, String prompt) {
-        String name = new SpecReader(spec).requiredString(field, 64);
+        return concept(new SpecReader(spec).requiredString(field, 64), field, concepts, prompt);
+    }
+
+    /** {@link #concept(ObjectNode, String, ServerConcepts, String)} for a name the caller read. */
+    static StoredConcept concept(String name, String field, ServerConcepts concepts, String prompt) {
         StoredConcept concept;
         try {
             concept = concepts.get(name);
@@ -92,26 +105,41 @@ final class RetouchSpecs {
     /** Applies the concept to the served model; the references are the job's own, else the concept's. */
     static RetouchConcept apply(ActiveModel model, ServerConcepts concepts, JobContext ctx, String name,
             int firstReference) throws IOException {
+        RetouchConcepts all = applyAll(model, concepts, ctx, List.of(name), firstReference);
+        return new RetouchConcept(all.sd(), all.subjects().get(0), all.references().get(0), all.patches());
+    }
+
+    /**
+     * Applies every concept of a job to the served model together; a single concept's references are the job's own,
+     * else the concept's; with several, each has its own.
+     */
+    static RetouchConcepts applyAll(ActiveModel model, ServerConcepts concepts, JobContext ctx, List<String> names,
+            int firstReference) throws IOException {
         ImageGenerator generator = model.generator();
         if (!(generator instanceof StableDiffusion sd)) {
             throw new JobFailure("UNSUPPORTED_MODEL", "the loaded model cannot run Layout-and-Retouch");
         }
-        Path dir = concepts.directory(name);
         Applied patches = sd.model().conceptPatches().forRequest();
         try {
-            ConceptManifest manifest = ConceptApplier.apply(sd.model(), dir);
-            RetouchSubject concept = ConceptApplier.retouchSubject(manifest, ctx.spec().path("classWord").asText(null),
-                    sd.model());
-            List<BufferedImage> refs = new ArrayList<>();
-            int n = ctx.spec().path("referenceImages").asInt(0);
-            for (Path p : ctx.inputs().subList(firstReference, firstReference + n)) {
-                refs.add(ImageIO.read(p.toFile()));
-            }
-            if (refs.isEmpty()) {
-                refs.addAll(ConceptReferences.load(dir));
+            List<RetouchSubject> subjects = new ArrayList<>();
+            List<List<BufferedImage>> refs = new ArrayList<>();
+            for (String name : names) {
+                Path dir = concepts.directory(name);
+                ConceptManifest manifest = ConceptApplier.apply(sd.model(), dir);
+                subjects.add(ConceptApplier.retouchSubject(manifest, ctx.spec().path("classWord").asText(null),
+                        sd.model()));
+                List<BufferedImage> own = new ArrayList<>();
+                int n = ctx.spec().path("referenceImages").asInt(0);
+                for (Path p : ctx.inputs().subList(firstReference, firstReference + n)) {
+                    own.add(ImageIO.read(p.toFile()));
+                }
+                if (own.isEmpty()) {
+                    own.addAll(ConceptReferences.load(dir));
+                }
+                refs.add(own);
             }
             ctx.cancel().throwIfCancelled();
-            return new RetouchConcept(sd, concept, refs, patches);
+            return new RetouchConcepts(sd, new RetouchSubjects(subjects), refs, patches);
         } catch (IOException | RuntimeException e) {
             patches.close();
             throw e;
@@ -122,7 +150,7 @@ final class RetouchSpecs {
      * Runs a Layout-and-Retouch call with the applied concept: bad input and concepts it cannot use become job
      * failures with their message, and the concept's patches are lifted afterwards (it applies to this job alone).
      */
-    static <T> T run(RetouchConcept applied, java.util.function.Supplier<T> call) {
+    static <T> T run(Applied applied, java.util.function.Supplier<T> call) {
         try (applied) {
             return call.get();
         } catch (IllegalArgumentException e) {

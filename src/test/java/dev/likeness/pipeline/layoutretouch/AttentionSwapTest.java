@@ -74,6 +74,65 @@ class AttentionSwapTest {
     }
 
     @Test
+    void eachSubjectsQueriesAttendToTheReferencesShowingIt() throws Exception {
+        try (SdModel model = TinyConcepts.model(); NDScope scope = new NDScope();
+                NDManager m = model.manager().newSubManager()) {
+            Attention attn = model.unet().attentionLayers().get("up_blocks.2.attentions.0.transformer_blocks.0.attn1");
+            int levels = model.unet().config().blockOutChannels().length;
+            int side = 16;
+            long tokens = (long) side * side;
+            long channels = attn.toQ().weight().getShape().get(1);
+            m.getEngine().setRandomSeed(12);
+            NDArray sources = m.randomNormal(new Shape(SOURCES, tokens, channels)); // context, ref of A, ref of B
+            NDArray target = m.randomNormal(new Shape(1, tokens, channels));
+            float[] left = halfMask(side, true);
+            float[] right = halfMask(side, false);
+            try (AttentionSwap swap = AttentionSwap.install(List.of(attn), levels, side, side)) {
+                swap.capture(new SourceBatch(SOURCES, false));
+                attn.forward(sources, null, null);
+                // subject 0 on the left shown by reference 2, subject 1 on the right shown by reference 1
+                swap.swap(new SwapMasks(side, side, List.of(left, right), Arrays.asList(null, null), new int[] {1, 0}));
+                NDArray got = attn.forward(target, null, null);
+
+                NDArray k = attn.splitHeads(attn.toK().forward(sources));
+                NDArray v = attn.splitHeads(attn.toV().forward(sources));
+                NDArray q = attn.splitHeads(attn.toQ().forward(target));
+                NDArray fromRef2 = Attention.scaledDotProduct(q, row(k, 2), row(v, 2), null, false);
+                NDArray fromRef1 = Attention.scaledDotProduct(q, row(k, 1), row(v, 1), null, false);
+                NDArray ml = m.create(left, new Shape(1, 1, tokens, 1));
+                NDArray expected = attn.toOut().forward(attn.mergeHeads(fromRef2.mul(ml).add(fromRef1.mul(
+                        ml.neg().add(1f)))));
+                assertTrue(maxAbs(got, expected) < 1e-5, "left from reference 2 alone, right from reference 1 alone: "
+                        + maxAbs(got, expected));
+                swap.pass();
+            }
+        }
+    }
+
+    @Test
+    void overlappingSubjectMasksMixAsAConvexCombination() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] full = new float[16];
+            Arrays.fill(full, 1f);
+            float[] half = new float[16];
+            Arrays.fill(half, 0, 8, 1f);
+            SwapMasks masks = new SwapMasks(4, 4, List.of(full, half), Arrays.asList(null, null), new int[] {0, 1});
+            float[] a = masks.target(0, 4, 4, m, DataType.FLOAT32).toFloatArray();
+            float[] b = masks.target(1, 4, 4, m, DataType.FLOAT32).toFloatArray();
+            assertEquals(0.5f, a[0]);
+            assertEquals(0.5f, b[0]);
+            assertEquals(1f, a[15], "where one subject alone covers a cell it takes it whole");
+            assertEquals(0f, b[15]);
+            assertThrows(IllegalArgumentException.class, () -> new SwapMasks(4, 4, List.of(full), List.of(full),
+                    new int[] {1}));
+        }
+    }
+
+    private static NDArray row(NDArray a, int r) {
+        return a.get(new NDIndex("{}:{}", r, r + 1));
+    }
+
+    @Test
     void swapWithoutSourcesIsRefused() throws Exception {
         try (SdModel model = TinyConcepts.model();
                 AttentionSwap swap = AttentionSwap.install(List.of(model.unet().attentionLayers()

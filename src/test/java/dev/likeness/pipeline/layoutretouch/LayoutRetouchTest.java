@@ -118,6 +118,41 @@ class LayoutRetouchTest {
         }
     }
 
+    @Test
+    void twoConceptsEachRetouchedWithTheirOwnReferences() throws Exception {
+        try (SdModel model = TinyConcepts.model()) {
+            StableDiffusion sd = new StableDiffusion(model);
+            RetouchSubject dog = TinyConcepts.dog(model);
+            RetouchSubject cat = new RetouchSubject("<sks-cat>", "cat", dev.likeness.pipeline.ConceptSwitch.PROMPT_ONLY);
+            int catWord = model.tokenizer().tokenizeWord("cat").get(0);
+            model.conceptTokens().put(cat.token(), model.textEncoder().tokenEmbedding().get(catWord).expandDims(0));
+            RetouchSubjects both = new RetouchSubjects(List.of(dog, cat));
+            LayoutRetouch lr = new LayoutRetouch(sd);
+            String prompt = "a photo of " + dog.token() + " and " + cat.token() + " on a sofa";
+            LayoutRetouchRequest req = new LayoutRetouchRequest(TinyConcepts.request(prompt, 3, 10), 3, null, null);
+            List<BufferedImage> dogRefs = List.of(TestImages.subject(64, 0));
+            List<BufferedImage> catRefs = List.of(TestImages.subject(64, 3));
+            int[] seen = new int[2];
+            LayoutRetouch.Output o = lr.generate(req, both, List.of(dogRefs, catRefs),
+                    (step, total, msg) -> { seen[0] = step; seen[1] = total; }, CancelSignal.none()).get(0);
+            assertEquals(seen[1], seen[0], "the progress reaches its total");
+            assertEquals(List.of(dog.token(), cat.token()), o.metadata().get("token"));
+            assertEquals(List.of("1", "1"), o.metadata().get("references"));
+            assertEquals("a photo of dog and cat on a sofa", o.metadata().get("layoutPrompt"));
+            Diff d = diff(o.image(), o.context(), o.mask());
+            assertTrue(d.backgroundMax <= 1 && d.maskedShare > 0, "outside both subjects the layout is kept");
+
+            // the references reach the subject they belong to: handing them the other way round changes the image
+            LayoutRetouch.Output swapped = lr.generate(req, both, List.of(catRefs, dogRefs), ProgressListener.NONE,
+                    CancelSignal.none()).get(0);
+            Diff e = diff(swapped.image(), o.image(), new float[64 * 64]);
+            assertTrue(e.backgroundMax > 2, "each subject takes its own references: " + e.backgroundMax);
+            assertThrows(IllegalArgumentException.class, () -> lr.generate(new LayoutRetouchRequest(
+                    TinyConcepts.request("a photo of " + dog.token(), 3, 10), 3, null, null), both,
+                    List.of(dogRefs, catRefs), ProgressListener.NONE, CancelSignal.none()), "the prompt names both");
+        }
+    }
+
     /** Sky, ground and a box: an image with structure to keep. */
     private static BufferedImage scene(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

@@ -31,6 +31,14 @@ class PalpServerTest {
             RawHttp.Response tooMany = http.postJson("/api/v1/jobs/personalize", base + "\"secondImages\":3}}");
             assertEquals(400, tooMany.status(), tooMany.text());
             assertTrue(tooMany.text().contains("secondImages"), tooMany.text());
+            // checked by the method when the job is submitted (820efc8 queued it and failed it when it ran)
+            RawHttp.Response noImages = http.postJson("/api/v1/jobs/personalize", base + "\"secondImages\":0}}");
+            assertEquals(400, noImages.status(), noImages.text());
+            assertEquals("options.secondImages", noImages.json().path("error").path("field").asText(), noImages.text());
+            RawHttp.Response noClass = http.postJson("/api/v1/jobs/personalize", base.replace("\"secondClass\":"
+                    + "\"painting\",", "") + "\"secondImages\":1}}");
+            assertEquals(400, noClass.status(), noClass.text());
+            assertEquals("options.secondToken", noClass.json().path("error").path("field").asText(), noClass.text());
 
             RawHttp.Response train = http.postJson("/api/v1/jobs/personalize", base + "\"secondImages\":1}}");
             assertEquals(202, train.status(), train.text());

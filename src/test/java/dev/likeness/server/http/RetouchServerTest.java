@@ -84,6 +84,27 @@ class RetouchServerTest {
             assertEquals("a photo of dog in a garden", lrMeta.get("layoutPrompt").asText());
             assertEquals(64, result(http, lr).getWidth());
 
+            run(http, "personalize", "{\"method\":\"textual-inversion\",\"name\":\"my-cat\",\"token\":\"<my-cat>\","
+                    + "\"classWord\":\"cat\",\"images\":[\"" + b + "\"],\"steps\":2}");
+            JsonNode pair = run(http, "generate", "{\"mode\":\"layout-retouch\",\"prompt\":\"a photo of <my-dog> "
+                    + "and <my-cat> in a garden\",\"concepts\":[\"my-dog\",\"my-cat\"],\"layoutSteps\":2,\"steps\":6,"
+                    + "\"width\":64,\"height\":64,\"seed\":5}");
+            JsonNode pairMeta = pair.get("results").get(0).get("metadata");
+            assertEquals("[\"<my-dog>\",\"<my-cat>\"]", pairMeta.get("token").toString(), pairMeta.toString());
+            assertEquals("[\"2\",\"1\"]", pairMeta.get("references").toString());
+            assertEquals("[\"my-dog\",\"my-cat\"]", pairMeta.get("concepts").toString());
+            RawHttp.Response withClass = http.postJson("/api/v1/jobs/generate", "{\"mode\":\"layout-retouch\","
+                    + "\"prompt\":\"a <my-dog> and <my-cat>\",\"concepts\":[\"my-dog\",\"my-cat\"],\"classWord\":"
+                    + "\"pet\"}");
+            assertEquals("classWord", withClass.json().path("error").path("field").asText(), withClass.text());
+            RawHttp.Response twice = http.postJson("/api/v1/jobs/generate", "{\"mode\":\"layout-retouch\","
+                    + "\"prompt\":\"a <my-dog>\",\"concepts\":[\"my-dog\",\"my-dog\"]}");
+            assertEquals("concepts[1]", twice.json().path("error").path("field").asText(), twice.text());
+            RawHttp.Response unnamed = http.postJson("/api/v1/jobs/generate", "{\"mode\":\"layout-retouch\","
+                    + "\"prompt\":\"a <my-dog>\",\"concepts\":[\"my-dog\",\"my-cat\"]}");
+            assertEquals(400, unnamed.status(), unnamed.text());
+            assertEquals("prompt", unnamed.json().path("error").path("field").asText(), unnamed.text());
+
             assertEquals(400, http.postJson("/api/v1/jobs/retouch", "{\"images\":[\"" + a + "\"],\"concept\":"
                     + "\"my-dog\",\"prompt\":\"a photo of a dog\"}").status());
             assertEquals("UNKNOWN_CONCEPT", http.postJson("/api/v1/jobs/retouch", "{\"images\":[\"" + a + "\"],"
