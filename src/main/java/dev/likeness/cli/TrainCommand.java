@@ -7,6 +7,9 @@ import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.MethodSettings;
 import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.ConceptTrainer;
+import dev.likeness.train.TrainingCheckpoint;
+import dev.likeness.train.TrainingHistory;
+import dev.likeness.train.TrainingObserver;
 import dev.likeness.util.Json;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.SdModel;
@@ -100,6 +103,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "of {}\"; for an artwork whose style the target borrows, \"an oil painting of {}\")")
     String secondPrompt;
 
+    @Option(names = "--log", paramLabel = "FILE.jsonl",
+            description = "Also write the loss history here as it trains, one JSON line per step (step, total, loss, "
+                    + "lossAverage, lr); the concept keeps it as training/loss.jsonl either way")
+    Path log;
+
     @Option(names = "--lora-rank", description = "DreamBooth: train LoRA adapters of this rank instead of the full UNet")
     Integer loraRank;
 
@@ -187,10 +195,14 @@ final class TrainCommand implements Callable<Integer> {
         Path work = target.toAbsolutePath().resolveSibling("." + name + ".training");
         try (SdModel sd = model.load()) {
             ProgressBar bar = new ProgressBar(System.err);
-            ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd, req, work, resume, target, bar, new CancelSignal());
+            TrainingObserver observer = log == null ? TrainingObserver.NONE : TrainingHistory.open(log,
+                    resume && TrainingCheckpoint.exists(work) ? TrainingCheckpoint.step(work) : 0);
+            ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd, req, work, resume, target, bar, observer,
+                    new CancelSignal());
             bar.done();
             dev.likeness.util.FileTrees.deleteTree(work);
-            System.err.printf("eval loss %.5f -> %.5f%n", outcome.evalLossBefore(), outcome.evalLossAfter());
+            System.err.printf("eval loss %.5f -> %.5f; loss history in %s%n", outcome.evalLossBefore(),
+                    outcome.evalLossAfter(), target.resolve(TrainingHistory.CONCEPT_FILE));
             System.out.println(target + "  (token " + outcome.concept().token() + describe(outcome.concept()) + ")");
         }
         return 0;

@@ -7,8 +7,11 @@ import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.SdModel;
 import dev.likeness.train.ReferenceImage;
+import dev.likeness.train.TrainingCheckpoint;
+import dev.likeness.train.TrainingHistory;
 import dev.likeness.train.TrainingLoop;
 import dev.likeness.train.TrainingMethod;
+import dev.likeness.train.TrainingObserver;
 import dev.likeness.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,8 @@ public final class ConceptTrainer {
     /** What a finished run reports. */
     public record Outcome(ConceptManifest concept, double evalLossBefore, double evalLossAfter, int firstStep) {}
 
+    /** The live loss history's name in the work folder. */
+    public static final String HISTORY = "training.jsonl";
     private static final long EVAL_SEED = 1_000_003L;
 
     private ConceptTrainer() {}
@@ -35,12 +40,24 @@ public final class ConceptTrainer {
      */
     public static Outcome run(SdModel model, TrainingRequest req, Path workDir, boolean resume, Path outDir,
             ProgressListener listener, CancelSignal cancel) throws IOException {
-        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, cancel);
+        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, TrainingObserver.NONE,
+                cancel);
     }
 
-    /** The same with the methods of {@code registry} (a test registers one of its own). */
+    /** The same, reporting each step's loss and learning rate to {@code observer}. */
+    public static Outcome run(SdModel model, TrainingRequest req, Path workDir, boolean resume, Path outDir,
+            ProgressListener listener, TrainingObserver observer, CancelSignal cancel) throws IOException {
+        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, observer, cancel);
+    }
+
+    /**
+     * The same with the methods of {@code registry} (a test registers one of its own). The loss history goes to
+     * {@code workDir}/{@value #HISTORY} as it runs (a resumed run keeps the steps before its checkpoint) and into
+     * the concept as {@link TrainingHistory#CONCEPT_FILE}.
+     */
     public static Outcome run(MethodRegistry registry, SdModel model, TrainingRequest req, Path workDir,
-            boolean resume, Path outDir, ProgressListener listener, CancelSignal cancel) throws IOException {
+            boolean resume, Path outDir, ProgressListener listener, TrainingObserver observer, CancelSignal cancel)
+            throws IOException {
         if (Files.exists(outDir)) {
             throw new IOException("concept already exists: " + outDir);
         }
@@ -51,13 +68,23 @@ public final class ConceptTrainer {
         }
         try (TrainingMethod method = create(registry, model, req, images, listener, cancel)) {
             double before = method.evalLoss(EVAL_SEED, 2);
-            TrainingLoop.Result result = new TrainingLoop(method, req.options())
-                    .run(workDir, resume, fingerprint(model, req), listener, cancel);
+            int resumedAt = resume && workDir != null && TrainingCheckpoint.exists(workDir)
+                    ? TrainingCheckpoint.step(workDir) : 0;
+            Path historyFile = (workDir != null ? workDir : outDir.toAbsolutePath().getParent()
+                    .resolve("." + outDir.getFileName() + ".history")).resolve(HISTORY);
+            TrainingHistory history = TrainingHistory.open(historyFile, resumedAt);
+            TrainingLoop.Result result = new TrainingLoop(method, req.options()).run(workDir, resume,
+                    fingerprint(model, req), listener, history.andThen(observer), history.losses(), cancel);
             double after = method.evalLoss(EVAL_SEED, 2);
             Files.createDirectories(outDir.toAbsolutePath().getParent());
             Path staged = Files.createTempDirectory(outDir.toAbsolutePath().getParent(), "." + outDir.getFileName());
             method.saveConcept(staged, req.name());
             recordMethod(staged, req.method());
+            Files.createDirectories(staged.resolve(TrainingHistory.CONCEPT_FILE).getParent());
+            Files.copy(history.file(), staged.resolve(TrainingHistory.CONCEPT_FILE));
+            if (workDir == null) {
+                dev.likeness.util.FileTrees.deleteTree(history.file().getParent());
+            }
             // Layout-and-Retouch paints the (main) subject from them
             ConceptReferences.store(staged, req.images().subList(0, mainImages(registry, req)));
             Files.move(staged, outDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

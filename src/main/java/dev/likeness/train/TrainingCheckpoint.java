@@ -40,6 +40,17 @@ public record TrainingCheckpoint(int step, long optimizerSteps, TorchGenerator.S
         return Files.isRegularFile(dir.resolve(FILE));
     }
 
+    /** The step the checkpoint in {@code dir} continues from, read from its header alone. */
+    public static int step(Path dir) throws IOException {
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(FILE))) {
+            String raw = f.metadata().get("likeness_checkpoint");
+            if (raw == null) {
+                throw new IOException(dir.resolve(FILE) + " is not a Likeness training checkpoint");
+            }
+            return Json.MAPPER.readTree(raw).get("step").asInt();
+        }
+    }
+
     public static TrainingCheckpoint read(Path dir, NDManager m) throws IOException {
         try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(FILE))) {
             String raw = f.metadata().get("likeness_checkpoint");

@@ -47,6 +47,15 @@ public final class TrainingLoop {
      */
     public Result run(Path checkpointDir, boolean resume, String fingerprint, ProgressListener listener,
             CancelSignal cancel) throws IOException {
+        return run(checkpointDir, resume, fingerprint, listener, TrainingObserver.NONE, List.of(), cancel);
+    }
+
+    /**
+     * The same, reporting each step to {@code observer}; {@code earlier} are the losses of the steps before a resume
+     * (so the moving average runs on across it).
+     */
+    public Result run(Path checkpointDir, boolean resume, String fingerprint, ProgressListener listener,
+            TrainingObserver observer, List<Double> earlier, CancelSignal cancel) throws IOException {
         Map<String, NDArray> params = method.trainables();
         NDManager stateManager = params.values().iterator().next().getManager();
         try (AdamW adam = AdamW.defaults(stateManager, options.weightDecay())) {
@@ -57,6 +66,11 @@ public final class TrainingLoop {
             }
             params.values().forEach(p -> p.setRequiresGradient(true));
             List<Float> losses = new ArrayList<>();
+            java.util.ArrayDeque<Double> window = new java.util.ArrayDeque<>();
+            for (int k = Math.max(0, Math.min(start, earlier.size()) - TrainingStep.WINDOW);
+                    k < Math.min(start, earlier.size()); k++) {
+                window.add(earlier.get(k));
+            }
             for (int step = start; step < options.steps(); step++) {
                 if (cancel.isCancelled()) {
                     if (checkpointDir != null) {
@@ -74,7 +88,14 @@ public final class TrainingLoop {
                 int done = step;
                 GradMode.off(() -> method.afterStep(done));
                 losses.add(loss);
-                listener.onProgress(step + 1, options.steps(), String.format("loss %.4f", loss));
+                window.add((double) loss);
+                if (window.size() > TrainingStep.WINDOW) {
+                    window.removeFirst();
+                }
+                double average = window.stream().mapToDouble(Double::doubleValue).average().orElse(loss);
+                observer.onStep(new TrainingStep(step + 1, options.steps(), loss, average, lr));
+                listener.onProgress(step + 1, options.steps(), String.format(java.util.Locale.ROOT,
+                        "loss %.4f, average %.4f, lr %.2e", loss, average, lr));
                 boolean due = options.checkpointEvery() > 0 && (step + 1) % options.checkpointEvery() == 0;
                 if (checkpointDir != null && due && step + 1 < options.steps()) {
                     save(checkpointDir, step + 1, fingerprint, params, adam, rng);

@@ -11,6 +11,7 @@ import dev.likeness.util.Json;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,9 +77,16 @@ class TrainCliTest {
         Path concept = tmp.resolve("concepts/toy-dog");
         CliTest.Result train = CliTest.run("train", "--method", "ti", "--model", Golden.model("sd1").toString(),
                 "--images", images.toString(), "--out", concept.toString(), "--class", "dog", "--steps", "6",
-                "--grad-accum", "1", "--lr", "0.05", "--checkpoint-every", "2");
+                "--grad-accum", "1", "--lr", "0.05", "--checkpoint-every", "2", "--log",
+                tmp.resolve("logs/toy-dog.jsonl").toString());
         assertEquals(0, train.code(), train.err());
         assertTrue(Files.isRegularFile(concept.resolve("concept.json")));
+        List<String> log = Files.readAllLines(tmp.resolve("logs/toy-dog.jsonl"));
+        assertEquals(6, log.size(), "one JSON line per step");
+        assertTrue(log.get(5).startsWith("{\"step\":6,\"total\":6,\"loss\":") && log.get(5).contains("\"lr\":0.05"),
+                log.get(5));
+        assertEquals(log, Files.readAllLines(concept.resolve("training/loss.jsonl")), "the concept keeps it");
+        assertTrue(train.err().contains("loss history in " + concept.resolve("training/loss.jsonl")), train.err());
         assertTrue(Files.isRegularFile(concept.resolve("embeddings.safetensors")));
         assertTrue(!Files.exists(tmp.resolve("concepts/.toy-dog.training")), "checkpoints removed after success");
 

@@ -1,11 +1,14 @@
 package dev.likeness.server.concepts;
 
+import dev.likeness.train.TrainingHistory;
+import dev.likeness.train.TrainingStep;
 import dev.likeness.concepts.ConceptLibrary;
 import dev.likeness.concepts.ConceptLibraryException;
 import dev.likeness.concepts.StoredConcept;
 import dev.likeness.server.api.ApiException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,6 +37,19 @@ public final class ServerConcepts {
 
     public Path directory(String name) {
         return call(() -> library.directory(name));
+    }
+
+    /** A concept's loss history; 404 NO_HISTORY for a concept made without one (imported, or trained before). */
+    public List<TrainingStep> trainingHistory(String name) {
+        Path file = directory(name).resolve(TrainingHistory.CONCEPT_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ApiException(404, "NO_HISTORY", "concept '" + name + "' has no training history");
+        }
+        try {
+            return TrainingHistory.read(file);
+        } catch (IOException e) {
+            throw new ApiException(500, "READ_FAILED", "the training history of '" + name + "' cannot be read", null);
+        }
     }
 
     public boolean exists(String name) {

@@ -27,6 +27,11 @@ final class ConceptHandlers {
         ctx.json(store.get(ctx.pathParam("name")));
     }
 
+    /** The concept's loss per training step (and its moving average, learning rate). */
+    void training(Context ctx) {
+        ctx.json(Map.of("steps", store.trainingHistory(ctx.pathParam("name"))));
+    }
+
     void rename(Context ctx) {
         JsonNode body = Bodies.json(ctx, maxJson);
         JsonNode to = body.get("newName");

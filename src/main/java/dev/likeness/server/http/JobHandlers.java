@@ -53,6 +53,11 @@ final class JobHandlers {
         ctx.contentType("image/png").result(jobs.results(job).png(index));
     }
 
+    /** A personalize job's loss per step so far. */
+    void training(Context ctx) throws java.io.IOException {
+        ctx.json(java.util.Map.of("steps", jobs.trainingHistory(jobs.get(ctx.pathParam("id")))));
+    }
+
     /** The latest live preview of a job as a PNG (its step, total and image index in headers). */
     void preview(Context ctx) {
         PreviewFrame frame = jobs.latestPreview(jobs.get(ctx.pathParam("id")));

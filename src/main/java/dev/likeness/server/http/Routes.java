@@ -30,6 +30,7 @@ final class Routes {
                 new Route(HandlerType.POST, BASE + "/concepts/{name}/rename", concepts::rename),
                 new Route(HandlerType.DELETE, BASE + "/concepts/{name}", concepts::delete),
                 new Route(HandlerType.GET, BASE + "/concepts/{name}/export", concepts::export),
+                new Route(HandlerType.GET, BASE + "/concepts/{name}/training", concepts::training),
 
                 new Route(HandlerType.POST, BASE + "/uploads", uploads::upload),
 
@@ -41,7 +42,8 @@ final class Routes {
                 new Route(HandlerType.POST, BASE + "/jobs/{id}/cancel", jobs::cancel),
                 new Route(HandlerType.GET, BASE + "/jobs/{id}/events", events::handle),
                 new Route(HandlerType.GET, BASE + "/jobs/{id}/results/{index}", jobs::result),
-                new Route(HandlerType.GET, BASE + "/jobs/{id}/preview", jobs::preview));
+                new Route(HandlerType.GET, BASE + "/jobs/{id}/preview", jobs::preview),
+                new Route(HandlerType.GET, BASE + "/jobs/{id}/training", jobs::training));
     }
 
     /** Routes that need no token (they still pass the Host and Origin checks). */

@@ -2,6 +2,7 @@ package dev.likeness.server.jobs;
 
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.preview.PreviewFrame;
+import dev.likeness.train.TrainingStep;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -107,7 +108,13 @@ public final class Job {
     }
 
     synchronized void reportProgress(int step, int total, String message) {
-        progress = new JobProgress(step, total, message == null ? "" : message);
+        progress = progress.withMessage(step, total, message == null ? "" : message);
+        changed();
+    }
+
+    /** A training step's loss and learning rate, shown with the progress until the next step. */
+    synchronized void reportTraining(TrainingStep step) {
+        progress = JobProgress.of(step, progress.message());
         changed();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.pipeline.CancelSignal;
 import dev.likeness.pipeline.ProgressListener;
 import dev.likeness.pipeline.preview.PreviewSink;
+import dev.likeness.train.TrainingObserver;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,9 +21,11 @@ import java.util.List;
  * @param resumed  true when an earlier run of this job was interrupted (crash, kill, shutdown)
  * @param results  where finished images go
  * @param previews where live previews go (generate jobs that ask for them)
+ * @param training where training steps go (loss, its average, learning rate: personalize jobs)
  */
 public record JobContext(String jobId, String kind, ObjectNode spec, List<Path> inputs, Path workDir,
-        ProgressListener progress, CancelSignal cancel, boolean resumed, ResultSink results, PreviewSink previews) {
+        ProgressListener progress, CancelSignal cancel, boolean resumed, ResultSink results, PreviewSink previews,
+        TrainingObserver training) {
     public JobContext {
         inputs = List.copyOf(inputs);
     }

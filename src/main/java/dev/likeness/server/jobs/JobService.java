@@ -1,5 +1,7 @@
 package dev.likeness.server.jobs;
 
+import dev.likeness.train.TrainingHistory;
+import dev.likeness.train.TrainingStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.pipeline.preview.PreviewFrame;
@@ -147,6 +149,19 @@ public final class JobService implements AutoCloseable {
                     + " \"preview\": true in a generate request");
         }
         return frame;
+    }
+
+    /**
+     * The loss history of a personalize job so far (every step of the run, a resumed run's earlier steps included);
+     * 404 NO_HISTORY for other jobs and before the first step.
+     */
+    public List<TrainingStep> trainingHistory(Job job) throws IOException {
+        Path file = PersonalizeRunner.history(job.dir().resolve("work"));
+        if (!job.kind().equals("personalize") || !Files.isRegularFile(file)) {
+            throw new ApiException(404, "NO_HISTORY", "job '" + job.id() + "' has no training history"
+                    + (job.kind().equals("personalize") ? " yet" : ": only personalize jobs train"));
+        }
+        return TrainingHistory.read(file);
     }
 
     public JobResults results(Job job) {

@@ -105,7 +105,7 @@ final class JobWorker {
             }
             JobContext ctx = new JobContext(job.id(), job.kind(), JobService.readSpec(job), JobService.inputs(job),
                     job.dir().resolve("work"), job::reportProgress, job.cancelSignal(), resumed,
-                    new JobResults(job.dir().resolve("results")), job::reportPreview);
+                    new JobResults(job.dir().resolve("results")), job::reportPreview, job::reportTraining);
             runner.run(ctx);
             finish(job, JobState.SUCCEEDED, null);
         } catch (Throwable t) { // any failure ends this job only; the worker stays up for the next one

@@ -72,8 +72,8 @@ public final class PersonalizeRunner implements JobRunner {
         TrainingRequest req = request(ctx.spec(), ctx.inputs());
         Path staged = ctx.workDir().resolve("concept");
         dev.likeness.util.FileTrees.deleteTree(staged); // a half-written concept from an interrupted run is rebuilt
-        ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd.model(), req, ctx.workDir().resolve("checkpoints"),
-                ctx.resumed(), staged, ctx.progress(), ctx.cancel());
+        ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd.model(), req, checkpoints(ctx.workDir()),
+                ctx.resumed(), staged, ctx.progress(), ctx.training(), ctx.cancel());
         concepts.publish(req.name(), staged);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("concept", req.name());
@@ -112,6 +112,15 @@ public final class PersonalizeRunner implements JobRunner {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("options", "bad loop settings: " + e.getOriginalMessage());
         }
+    }
+
+    /** The loss history of the personalize job working in {@code workDir}, as it trains. */
+    static Path history(Path workDir) {
+        return checkpoints(workDir).resolve(ConceptTrainer.HISTORY);
+    }
+
+    private static Path checkpoints(Path workDir) {
+        return workDir.resolve("checkpoints");
     }
 
     /** Stand-ins for the uploads before the job copies them: validation only counts the images. */
