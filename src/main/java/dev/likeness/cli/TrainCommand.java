@@ -7,6 +7,9 @@ import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.MethodSettings;
 import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.ConceptTrainer;
+import dev.likeness.methods.SamplePlan;
+import dev.likeness.methods.TrainingFeedback;
+import dev.likeness.pipeline.preview.PreviewSink;
 import dev.likeness.train.TrainingCheckpoint;
 import dev.likeness.train.TrainingHistory;
 import dev.likeness.train.TrainingObserver;
@@ -108,6 +111,19 @@ final class TrainCommand implements Callable<Integer> {
                     + "lossAverage, lr); the concept keeps it as training/loss.jsonl either way")
     Path log;
 
+    @Option(names = "--samples", defaultValue = "4", paramLabel = "N",
+            description = "Sample images made while training, evenly spaced (0: none), kept in the concept as "
+                    + "training/samples/step-NNNNNN.png (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--sample-steps", defaultValue = "20", paramLabel = "N",
+            description = "DDIM steps of each sample image (default: ${DEFAULT-VALUE})")
+    int sampleSteps;
+
+    @Option(names = "--sample-prompt", paramLabel = "TEXT",
+            description = "Prompt of the sample images (default: the method's, e.g. \"a photo of <token>\")")
+    String samplePrompt;
+
     @Option(names = "--lora-rank", description = "DreamBooth: train LoRA adapters of this rank instead of the full UNet")
     Integer loraRank;
 
@@ -193,16 +209,22 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRequest req = MethodRegistry.standard().request(method, name, imageFiles, masks, token, cls, loop,
                 seed, 100, given, classDir == null ? null : classDir.toAbsolutePath());
         Path work = target.toAbsolutePath().resolveSibling("." + name + ".training");
+        SamplePlan plan = new SamplePlan(samples, sampleSteps, samplePrompt, SamplePlan.DEFAULT.seed(),
+                SamplePlan.DEFAULT.guidance());
         try (SdModel sd = model.load()) {
             ProgressBar bar = new ProgressBar(System.err);
             TrainingObserver observer = log == null ? TrainingObserver.NONE : TrainingHistory.open(log,
                     resume && TrainingCheckpoint.exists(work) ? TrainingCheckpoint.step(work) : 0);
-            ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd, req, work, resume, target, bar, observer,
-                    new CancelSignal());
+            ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd, req, work, resume, target, bar,
+                    new TrainingFeedback(observer, plan, PreviewSink.NONE), new CancelSignal());
             bar.done();
             dev.likeness.util.FileTrees.deleteTree(work);
             System.err.printf("eval loss %.5f -> %.5f; loss history in %s%n", outcome.evalLossBefore(),
                     outcome.evalLossAfter(), target.resolve(TrainingHistory.CONCEPT_FILE));
+            int made = ConceptTrainer.samples(target).size();
+            if (made > 0) {
+                System.err.println(made + " sample images in " + target.resolve(ConceptTrainer.CONCEPT_SAMPLES));
+            }
             System.out.println(target + "  (token " + outcome.concept().token() + describe(outcome.concept()) + ")");
         }
         return 0;

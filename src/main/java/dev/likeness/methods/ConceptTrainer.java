@@ -30,6 +30,10 @@ public final class ConceptTrainer {
 
     /** The live loss history's name in the work folder. */
     public static final String HISTORY = "training.jsonl";
+    /** The sample images' folder in the work folder. */
+    public static final String SAMPLES = "samples";
+    /** Where a concept keeps its training samples ({@code step-000100.png}, ...). */
+    public static final String CONCEPT_SAMPLES = "training/samples";
     private static final long EVAL_SEED = 1_000_003L;
 
     private ConceptTrainer() {}
@@ -40,23 +44,30 @@ public final class ConceptTrainer {
      */
     public static Outcome run(SdModel model, TrainingRequest req, Path workDir, boolean resume, Path outDir,
             ProgressListener listener, CancelSignal cancel) throws IOException {
-        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, TrainingObserver.NONE,
+        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, TrainingFeedback.NONE,
                 cancel);
     }
 
     /** The same, reporting each step's loss and learning rate to {@code observer}. */
     public static Outcome run(SdModel model, TrainingRequest req, Path workDir, boolean resume, Path outDir,
             ProgressListener listener, TrainingObserver observer, CancelSignal cancel) throws IOException {
-        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, observer, cancel);
+        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener,
+                TrainingFeedback.of(observer), cancel);
+    }
+
+    /** The same with training feedback: step reports and sample images. */
+    public static Outcome run(SdModel model, TrainingRequest req, Path workDir, boolean resume, Path outDir,
+            ProgressListener listener, TrainingFeedback feedback, CancelSignal cancel) throws IOException {
+        return run(MethodRegistry.standard(), model, req, workDir, resume, outDir, listener, feedback, cancel);
     }
 
     /**
      * The same with the methods of {@code registry} (a test registers one of its own). The loss history goes to
-     * {@code workDir}/{@value #HISTORY} as it runs (a resumed run keeps the steps before its checkpoint) and into
-     * the concept as {@link TrainingHistory#CONCEPT_FILE}.
+     * {@code workDir}/{@value #HISTORY} as it runs and the samples to {@code workDir}/{@value #SAMPLES} (a resumed
+     * run keeps those of the steps before its checkpoint); the concept keeps both under {@code training/}.
      */
     public static Outcome run(MethodRegistry registry, SdModel model, TrainingRequest req, Path workDir,
-            boolean resume, Path outDir, ProgressListener listener, TrainingObserver observer, CancelSignal cancel)
+            boolean resume, Path outDir, ProgressListener listener, TrainingFeedback feedback, CancelSignal cancel)
             throws IOException {
         if (Files.exists(outDir)) {
             throw new IOException("concept already exists: " + outDir);
@@ -70,11 +81,20 @@ public final class ConceptTrainer {
             double before = method.evalLoss(EVAL_SEED, 2);
             int resumedAt = resume && workDir != null && TrainingCheckpoint.exists(workDir)
                     ? TrainingCheckpoint.step(workDir) : 0;
-            Path historyFile = (workDir != null ? workDir : outDir.toAbsolutePath().getParent()
-                    .resolve("." + outDir.getFileName() + ".history")).resolve(HISTORY);
-            TrainingHistory history = TrainingHistory.open(historyFile, resumedAt);
+            Path feedbackDir = workDir != null ? workDir : outDir.toAbsolutePath().getParent()
+                    .resolve("." + outDir.getFileName() + ".history");
+            TrainingHistory history = TrainingHistory.open(feedbackDir.resolve(HISTORY), resumedAt);
+            Path samplesDir = feedbackDir.resolve(SAMPLES);
+            for (Path p : TrainingSamples.files(samplesDir)) { // those past the checkpoint are made again
+                if (step(p) > resumedAt) {
+                    Files.delete(p);
+                }
+            }
+            TrainingSamples samples = new TrainingSamples(model, method, feedback.samples(), samplesDir,
+                    feedback.sampleSink());
             TrainingLoop.Result result = new TrainingLoop(method, req.options()).run(workDir, resume,
-                    fingerprint(model, req), listener, history.andThen(observer), history.losses(), cancel);
+                    fingerprint(model, req), listener, history.andThen(feedback.steps()).andThen(samples),
+                    history.losses(), cancel);
             double after = method.evalLoss(EVAL_SEED, 2);
             Files.createDirectories(outDir.toAbsolutePath().getParent());
             Path staged = Files.createTempDirectory(outDir.toAbsolutePath().getParent(), "." + outDir.getFileName());
@@ -82,8 +102,12 @@ public final class ConceptTrainer {
             recordMethod(staged, req.method());
             Files.createDirectories(staged.resolve(TrainingHistory.CONCEPT_FILE).getParent());
             Files.copy(history.file(), staged.resolve(TrainingHistory.CONCEPT_FILE));
+            for (Path p : TrainingSamples.files(samplesDir)) {
+                Files.createDirectories(staged.resolve(CONCEPT_SAMPLES));
+                Files.copy(p, staged.resolve(CONCEPT_SAMPLES).resolve(p.getFileName().toString()));
+            }
             if (workDir == null) {
-                dev.likeness.util.FileTrees.deleteTree(history.file().getParent());
+                dev.likeness.util.FileTrees.deleteTree(feedbackDir);
             }
             // Layout-and-Retouch paints the (main) subject from them
             ConceptReferences.store(staged, req.images().subList(0, mainImages(registry, req)));
@@ -127,6 +151,16 @@ public final class ConceptTrainer {
 
     private static <S extends Record> int main(PersonalizationMethod<S> m, TrainingRequest req) {
         return m.mainImages(m.settings(req), req.images().size());
+    }
+
+    private static int step(Path sample) {
+        String n = sample.getFileName().toString();
+        return Integer.parseInt(n.substring(5, n.length() - 4));
+    }
+
+    /** A concept's training samples in step order (empty for one trained without them). */
+    public static List<Path> samples(Path concept) throws IOException {
+        return TrainingSamples.files(concept.resolve(CONCEPT_SAMPLES));
     }
 
     /** Identifies a run's settings so a checkpoint is only resumed by the same run. */

@@ -3,6 +3,7 @@ package dev.likeness.pipeline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.NDManager;
 import dev.likeness.engine.model.clip.ClipTextModel;
 import dev.likeness.engine.tokenizer.ClipTokenizer;
@@ -62,6 +63,7 @@ public final class ConceptTokens {
         for (int i = 0; i < n; i++) {
             NDArray row = vectors.get(i).toType(text.tokenEmbedding().getDataType(), true);
             row.attach(manager);
+            NDScope.unregister(row); // the model keeps it: a caller's scope must not free it
             NDArray old = rowsById.put(ids.get(i), row);
             if (old != null) {
                 old.close();
@@ -87,6 +89,7 @@ public final class ConceptTokens {
         NDArray old = text.addedRows();
         NDArray table = NDArrays.stack(rows);
         table.attach(manager);
+        NDScope.unregister(table);
         text.setAddedRows(table);
         if (old != null) {
             old.close();

@@ -43,6 +43,21 @@ public interface TrainingMethod extends AutoCloseable {
         return GradMode.offInScope(() -> (double) evalBatchLoss(new TorchGenerator(seed), batchSize).getFloat());
     }
 
+    /**
+     * How a sample image shows the concept as it is mid-training: a prompt naming it, and the token vectors the
+     * method trains outside the model's embedding table (the sampler puts them in the table first). Everything else
+     * a method trains (LoRA, UNet weights, Perfusion's edits) already acts on the model while it trains.
+     */
+    record Sample(String prompt, Map<String, NDArray> tokens) {}
+
+    /**
+     * The method's {@link Sample}; null when it cannot show samples. Called once per sample image, with gradients off
+     * and inside the sampler's scope, so a method may make there what its modules need outside a training step.
+     */
+    default Sample sample() {
+        return null;
+    }
+
     /** Called after each optimizer step with gradients off (e.g. an EMA update). */
     default void afterStep(int step) {}
 

@@ -113,7 +113,7 @@ class MethodRegistryTest {
         assertEquals(2, req.options().steps());
         try (SdModel model = SdModelLoader.load(Golden.model("sd1"), null)) {
             ConceptTrainer.Outcome out = ConceptTrainer.run(registry, model, req, dir.resolve("work"), false,
-                    dir.resolve("ov-dog"), ProgressListener.NONE, dev.likeness.train.TrainingObserver.NONE,
+                    dir.resolve("ov-dog"), ProgressListener.NONE, TrainingFeedback.NONE,
                     CancelSignal.none());
             assertEquals("<ov-dog>", out.concept().token());
             assertTrue(Files.isRegularFile(dir.resolve("ov-dog/embeddings.safetensors")));

@@ -104,6 +104,11 @@ public final class DreamBooth implements TrainingMethod {
     }
 
     @Override
+    public Sample sample() {
+        return new Sample(config.instancePrompt(), Map.of());
+    }
+
+    @Override
     public Map<String, NDArray> trainables() {
         return tuning.trainables();
     }

@@ -75,6 +75,11 @@ public final class Palp implements TrainingMethod {
     }
 
     @Override
+    public Sample sample() {
+        return new Sample(config.targetPrompt(), branch.tokenRows());
+    }
+
+    @Override
     public Map<String, NDArray> trainables() {
         return branch.trainables();
     }

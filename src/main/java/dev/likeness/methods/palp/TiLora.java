@@ -39,6 +39,8 @@ public final class TiLora implements TrainingMethod {
     private final List<LatentCache> latents = new ArrayList<>();
     private final DiffusionObjective objective;
     private final List<long[]> promptIds = new ArrayList<>();
+    private final List<String> tokens = new ArrayList<>();
+    private final String targetPrompt;
 
     /** One forward pass of the personalization branch and everything it drew. */
     public record Forward(NDArray x0, NDArray eps, long[] t, NDArray context, NDArray noisy, NDArray prediction,
@@ -57,6 +59,8 @@ public final class TiLora implements TrainingMethod {
             }
         }
         this.model = model;
+        this.targetPrompt = config.targetPrompt();
+        subjects.forEach(subject -> tokens.add(subject.token()));
         this.manager = model.manager().newSubManager();
         ClipTextModel text = model.textEncoder();
         NDList initial = new NDList();
@@ -99,6 +103,20 @@ public final class TiLora implements TrainingMethod {
         }
         this.objective = new DiffusionObjective(model.unet(),
                 NoiseSchedule.of(SchedulerConfig.parse(model.schedulerConfig())), model.predictionType());
+    }
+
+    /** Each subject's token with its learned row (1, width). */
+    public Map<String, NDArray> tokenRows() {
+        Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            out.put(tokens.get(i), rows.get(new ai.djl.ndarray.index.NDIndex("{}:{}", i, i + 1)));
+        }
+        return out;
+    }
+
+    @Override
+    public Sample sample() {
+        return new Sample(targetPrompt, tokenRows());
     }
 
     public SdModel model() {

@@ -231,6 +231,12 @@ public final class Perfusion implements TrainingMethod {
     }
 
     @Override
+    public Sample sample() {
+        refresh(rows.getManager()); // the edit's basis lives for one step (or one sample): made from the current i*
+        return new Sample("a photo of a " + config.token(), Map.of(config.token(), rows));
+    }
+
+    @Override
     public double lrScale(String trainable) {
         return trainable.equals("embedding") ? EMBEDDING_LR / VALUE_LR : 1.0;
     }

@@ -88,6 +88,11 @@ public final class TextualInversion implements TrainingMethod {
         return Map.of("embedding", rows);
     }
 
+    @Override
+    public Sample sample() {
+        return new Sample("a photo of " + config.token(), Map.of(config.token(), rows));
+    }
+
     /** The learned vectors (n, width). */
     public NDArray vectors() {
         return rows;

@@ -1,5 +1,6 @@
 package dev.likeness.server.concepts;
 
+import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.train.TrainingHistory;
 import dev.likeness.train.TrainingStep;
 import dev.likeness.concepts.ConceptLibrary;
@@ -50,6 +51,32 @@ public final class ServerConcepts {
         } catch (IOException e) {
             throw new ApiException(500, "READ_FAILED", "the training history of '" + name + "' cannot be read", null);
         }
+    }
+
+    /** The concept's training samples in step order (empty when it has none). */
+    public List<Path> samples(String name) {
+        get(name); // 404 for an unknown concept
+        try {
+            return ConceptTrainer.samples(directory(name));
+        } catch (IOException e) {
+            throw new ApiException(500, "READ_FAILED", "the samples of '" + name + "' cannot be read", null);
+        }
+    }
+
+    /**
+     * The picture that stands for the concept in pickers and the gallery: its last training sample, else its first
+     * reference image; 404 NO_THUMBNAIL when it has neither.
+     */
+    public Path thumbnail(String name) {
+        List<Path> samples = samples(name);
+        if (!samples.isEmpty()) {
+            return samples.get(samples.size() - 1);
+        }
+        Path reference = directory(name).resolve("references/00.png");
+        if (Files.isRegularFile(reference)) {
+            return reference;
+        }
+        throw new ApiException(404, "NO_THUMBNAIL", "concept '" + name + "' has no samples or reference images");
     }
 
     public boolean exists(String name) {

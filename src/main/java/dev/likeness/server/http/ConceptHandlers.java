@@ -7,6 +7,7 @@ import dev.likeness.server.security.SafeName;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /** The concept library: list, get, rename, delete, export as zip. */
@@ -30,6 +31,38 @@ final class ConceptHandlers {
     /** The concept's loss per training step (and its moving average, learning rate). */
     void training(Context ctx) {
         ctx.json(Map.of("steps", store.trainingHistory(ctx.pathParam("name"))));
+    }
+
+    /** The concept's training samples: step and URL of each, in step order. */
+    void samples(Context ctx) {
+        String name = ctx.pathParam("name");
+        List<java.nio.file.Path> files = store.samples(name);
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            String file = files.get(i).getFileName().toString();
+            out.add(Map.of("index", i, "step", Integer.parseInt(file.substring(5, file.length() - 4)),
+                    "url", "/api/v1/concepts/" + name + "/samples/" + i));
+        }
+        ctx.json(Map.of("samples", out));
+    }
+
+    void sample(Context ctx) throws IOException {
+        List<java.nio.file.Path> files = store.samples(ctx.pathParam("name"));
+        int index;
+        try {
+            index = Integer.parseInt(ctx.pathParam("index"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("index", "the sample index must be a number");
+        }
+        if (index < 0 || index >= files.size()) {
+            throw new ApiException(404, "NOT_FOUND", "no sample " + index + " (the concept has " + files.size() + ")");
+        }
+        ctx.contentType("image/png").result(java.nio.file.Files.readAllBytes(files.get(index)));
+    }
+
+    void thumbnail(Context ctx) throws IOException {
+        ctx.header("Cache-Control", "no-cache").contentType("image/png")
+                .result(java.nio.file.Files.readAllBytes(store.thumbnail(ctx.pathParam("name"))));
     }
 
     void rename(Context ctx) {

@@ -31,6 +31,9 @@ final class Routes {
                 new Route(HandlerType.DELETE, BASE + "/concepts/{name}", concepts::delete),
                 new Route(HandlerType.GET, BASE + "/concepts/{name}/export", concepts::export),
                 new Route(HandlerType.GET, BASE + "/concepts/{name}/training", concepts::training),
+                new Route(HandlerType.GET, BASE + "/concepts/{name}/samples", concepts::samples),
+                new Route(HandlerType.GET, BASE + "/concepts/{name}/samples/{index}", concepts::sample),
+                new Route(HandlerType.GET, BASE + "/concepts/{name}/thumbnail", concepts::thumbnail),
 
                 new Route(HandlerType.POST, BASE + "/uploads", uploads::upload),
 

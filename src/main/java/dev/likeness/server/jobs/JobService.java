@@ -146,7 +146,7 @@ public final class JobService implements AutoCloseable {
         PreviewFrame frame = job.snapshot().preview();
         if (frame == null) {
             throw new ApiException(404, "NO_PREVIEW", "job '" + job.id() + "' has no preview (yet): ask for one with"
-                    + " \"preview\": true in a generate request");
+                    + " \"preview\": true in a generate request; a personalize job shows its samples");
         }
         return frame;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.methods.LoopSettings;
 import dev.likeness.methods.MethodRegistry;
 import dev.likeness.methods.MethodSettings;
+import dev.likeness.methods.SamplePlan;
+import dev.likeness.methods.TrainingFeedback;
 import dev.likeness.methods.TrainingRequest;
 import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.util.Json;
@@ -59,6 +61,7 @@ public final class PersonalizeRunner implements JobRunner {
         if (!spec.path("options").isMissingNode() && !spec.path("options").isObject()) {
             throw ApiException.badRequest("options", "options must be an object");
         }
+        samplePlan(spec);
         request(spec, uploads(spec.path("images").size())); // the method validates every field
         return spec;
     }
@@ -73,7 +76,8 @@ public final class PersonalizeRunner implements JobRunner {
         Path staged = ctx.workDir().resolve("concept");
         dev.likeness.util.FileTrees.deleteTree(staged); // a half-written concept from an interrupted run is rebuilt
         ConceptTrainer.Outcome outcome = ConceptTrainer.run(sd.model(), req, checkpoints(ctx.workDir()),
-                ctx.resumed(), staged, ctx.progress(), ctx.training(), ctx.cancel());
+                ctx.resumed(), staged, ctx.progress(), new TrainingFeedback(ctx.training(), samplePlan(ctx.spec()),
+                        ctx.previews()), ctx.cancel());
         concepts.publish(req.name(), staged);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("concept", req.name());
@@ -112,6 +116,18 @@ public final class PersonalizeRunner implements JobRunner {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("options", "bad loop settings: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * {@code samples} (0-50, default 4), {@code sampleSteps} (1-150, default 20), {@code samplePrompt} (default the
+     * method's): the sample images made while training.
+     */
+    private static SamplePlan samplePlan(ObjectNode spec) {
+        SpecReader r = new SpecReader(spec);
+        SamplePlan d = SamplePlan.DEFAULT;
+        return new SamplePlan(r.integer("samples", d.count(), 0, SamplePlan.MAX_COUNT),
+                r.integer("sampleSteps", d.sampleSteps(), 1, 150), r.string("samplePrompt", null, 1000), d.seed(),
+                d.guidance());
     }
 
     /** The loss history of the personalize job working in {@code workDir}, as it trains. */

@@ -29,7 +29,7 @@ class TrainingFeedbackServerTest {
             String image = TestServers.uploadSubject(http, 0);
             RawHttp.Response submit = http.postJson("/api/v1/jobs/personalize", "{\"method\":\"textual-inversion\","
                     + "\"name\":\"fb-dog\",\"token\":\"<fb-dog>\",\"classWord\":\"dog\",\"images\":[\"" + image
-                    + "\"],\"steps\":5,\"options\":{\"gradAccum\":1}}");
+                    + "\"],\"steps\":5,\"sampleSteps\":2,\"options\":{\"gradAccum\":1}}");
             assertEquals(202, submit.status(), submit.text());
             String id = submit.json().get("id").asText();
             List<SseClient.Event> events = SseClient.readAll(server.port(), server.token(),
@@ -38,6 +38,28 @@ class TrainingFeedbackServerTest {
                     .asText(), events.toString());
             assertTrue(events.stream().anyMatch(e -> e.name().equals("progress") && e.data().contains("\"loss\":")
                     && e.data().contains("\"lossAverage\":") && e.data().contains("\"lr\":")), events.toString());
+
+            List<Integer> previewSteps = new java.util.ArrayList<>();
+            for (SseClient.Event e : events) {
+                if (e.name().equals("preview")) {
+                    previewSteps.add(Json.MAPPER.readTree(e.data()).get("step").asInt());
+                }
+            }
+            // the stream sends the latest preview when it wakes: one made just before the next may be passed over
+            assertTrue(previewSteps.contains(5) && List.of(2, 4, 5).containsAll(previewSteps), "the samples of a "
+                    + "5-step run arrive as previews (4 asked for: steps 2, 4 and the last): " + previewSteps);
+            JsonNode samples = http.get("/api/v1/concepts/fb-dog/samples").json().get("samples");
+            assertEquals(3, samples.size(), samples.toString());
+            assertEquals(5, samples.get(2).get("step").asInt());
+            RawHttp.Response last = http.get(samples.get(2).get("url").asText());
+            assertEquals(200, last.status());
+            assertEquals(64, javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(last.body())).getWidth());
+            RawHttp.Response thumb = http.get("/api/v1/concepts/fb-dog/thumbnail");
+            assertTrue(java.util.Arrays.equals(last.body(), thumb.body()), "the thumbnail is the last sample");
+            assertEquals(404, http.get("/api/v1/concepts/fb-dog/samples/3").status());
+            RawHttp.Response bad = http.postJson("/api/v1/jobs/personalize", "{\"method\":\"textual-inversion\","
+                    + "\"name\":\"fb-2\",\"classWord\":\"dog\",\"images\":[\"" + image + "\"],\"samples\":51}");
+            assertEquals("samples", bad.json().path("error").path("field").asText(), bad.text());
 
             JsonNode steps = http.get("/api/v1/jobs/" + id + "/training").json().get("steps");
             assertEquals(5, steps.size(), steps.toString());
