@@ -99,6 +99,14 @@ def body(out):
     if run(ops, op, "personalize"):
         names = [c["name"] for c in client.concepts()]
         record("personalize created concept from the layer", concept in names, names)
+        pv = op.preview or {}
+        record("a training sample arrived as a preview while it trained (the last step's, a PNG)",
+               bool(pv.get("png")) and pv.get("step") == pv.get("total") == 2,
+               {k: v for k, v in pv.items() if k != "png"})
+        record("the docker's loss curve got the training steps", 1 <= len(op.losses) <= 2, op.losses)
+        thumb = client.concept_thumbnail(concept)
+        record("the concept has a thumbnail for the picker (its last sample)",
+               bool(thumb) and likeness_png.decode(thumb).width > 0, len(thumb or b""))
 
     # -- generate variations into a selection
     sel = Selection()

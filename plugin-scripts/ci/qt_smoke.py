@@ -7,6 +7,7 @@ import types
 major, pykrita = sys.argv[1], sys.argv[2]
 binding = "PyQt%s" % major
 QtWidgets = __import__(binding + ".QtWidgets", fromlist=["QtWidgets"])  # load it first, as Krita does
+QtGui = __import__(binding + ".QtGui", fromlist=["QtGui"])
 app = QtWidgets.QApplication([])
 
 
@@ -75,5 +76,21 @@ assert len(colours) > 20, "the preview is a picture, not a blank: %d colours" % 
 assert "step 3 of 6" in d.preview.toolTip(), d.preview.toolTip()
 d._show_preview(None)
 assert d.preview.isHidden(), "the preview goes once the result has landed"
+
+# a training job's loss curve, drawn from the moving averages its progress carried
+d._show_curve([0.9, 0.7, 0.75, 0.5, 0.4])
+assert not d.curve.isHidden(), "the loss curve is shown while training"
+curve = d.curve.pixmap().toImage()
+lit = sum(1 for y in range(curve.height()) for x in range(curve.width()) if QtGui.QColor(curve.pixel(x, y)).blue() > 200)
+assert lit > 100, "the curve is drawn: %d line pixels" % lit
+assert "5 steps" in d.curve.toolTip() and "now 0.4000" in d.curve.toolTip(), d.curve.toolTip()
+d._show_curve([])
+assert d.curve.isHidden(), "no curve outside training"
+
+# the concept picker shows each concept's thumbnail (its last training sample)
+d._concepts_loaded(("Likeness", [{"name": "my-cat", "token": "<my-cat>"}, {"name": "bare", "token": "<bare>"}],
+                    methods, {"my-cat": likeness_png.encode_rgba(48, 32, gradient), "bare": None}))
+assert not d.concept.itemIcon(1).isNull(), "a concept with a sample has its thumbnail"
+assert d.concept.itemIcon(2).isNull(), "a concept without one has none"
 assert [m for m in sys.modules if m.startswith("PyQt") and not m.startswith(binding)] == [], "mixed Qt bindings"
 print("qt smoke %s: PASS" % binding)

@@ -223,6 +223,18 @@ class Client:
     def concept(self, name):
         return self._json("GET", API + "/concepts/" + urllib.request.quote(name, safe=""))
 
+    def concept_thumbnail(self, name):
+        """The concept's picture for pickers (its last training sample, else a reference image), PNG bytes; None
+        when it has none (or the server is older than thumbnails)."""
+        try:
+            with self._open("GET", API + "/concepts/" + urllib.request.quote(name, safe="") + "/thumbnail",
+                            accept="image/png") as r:
+                return r.read()
+        except ApiError as e:
+            if e.status == 404:
+                return None
+            raise
+
     # -- uploads and jobs -----------------------------------------------------------------------------------------
 
     def upload_png(self, png):
@@ -334,6 +346,8 @@ def progress_text(job):
     state = job.get("state", "")
     if state == "QUEUED":
         return "Waiting in the server's queue"
+    if p.get("lossAverage") is not None:  # a training step
+        return "training %d/%d, loss %.4f" % (p.get("step", 0), p.get("total", 0), p["lossAverage"])
     if p.get("total"):
         return "%s %d/%d" % (p.get("message") or "step", p.get("step", 0), p["total"])
     return p.get("message") or state.capitalize()

@@ -222,14 +222,23 @@ def layout_and_retouch(client, spec, concept, class_word, strength=0.6, report=N
 
 
 def personalize(client, method, name, class_word, layer_pngs, steps=0, target_prompt="", report=None,
-                started=None):
+                started=None, preview=None):
+    """Trains a concept from the layers; `preview(p)` gets each sample image the server makes while it trains."""
     if not layer_pngs:
         raise lc.LikenessError("Select at least one layer showing the subject.")
     methods = server_methods(client)
     spec = personalize_spec(method, name, class_word, [], steps, target_prompt, methods)  # validate before uploading
     spec["images"] = [client.upload_png(png) for png in layer_pngs]
-    job = _run(client, "personalize", spec, report, started)
+    job = _run(client, "personalize", spec, report, started, preview)
     return concept_from_job(client, job, name)
+
+
+def loss_curve(job, curve):
+    """Appends a progress update's moving-average loss to `curve` (a list), once per training step."""
+    p = job.get("progress") or {}
+    if p.get("lossAverage") is not None and p.get("step", 0) > len(curve):
+        curve.append(float(p["lossAverage"]))
+    return curve
 
 
 def concept_from_job(client, job, name=None):

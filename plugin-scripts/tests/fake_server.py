@@ -100,11 +100,23 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and path == "/api/v1/models/active":
             return self._json(200, st.model)
         if method == "GET" and path == "/api/v1/concepts":
-            return self._json(200, {"concepts": list(st.concepts.values())})
+            return self._json(200, {"concepts": [public(c) for c in st.concepts.values()]})
+        m = re.match(r"^/api/v1/concepts/([^/]+)/thumbnail$", path)
+        if method == "GET" and m:
+            c = st.concepts.get(m.group(1))
+            if not c or not c.get("_thumbnail"):
+                return self._error(404, "NO_THUMBNAIL", "no samples or references")
+            body = c["_thumbnail"]
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
         m = re.match(r"^/api/v1/concepts/([^/]+)$", path)
         if method == "GET" and m:
             c = st.concepts.get(m.group(1))
-            return self._json(200, c) if c else self._error(404, "NOT_FOUND", "no such concept")
+            return self._json(200, public(c)) if c else self._error(404, "NOT_FOUND", "no such concept")
         if method == "POST" and path == "/api/v1/uploads":
             if self.headers.get("Content-Type") != "image/png":
                 return self._error(415, "UNSUPPORTED_MEDIA_TYPE", "send image/png")
@@ -168,6 +180,12 @@ class Handler(BaseHTTPRequestHandler):
         job["state"] = "RUNNING"
         for step in range(1, st.steps + 1):
             job["progress"] = {"step": step, "total": st.steps, "message": "denoising"}
+            if job["kind"] == "personalize":  # as the real server: loss, average and lr, a sample every 2nd step
+                job["progress"] = {"step": step, "total": st.steps, "message": "training", "loss": 1.0 / step,
+                                   "lossAverage": 1.0 / step, "lr": 0.005}
+                if step % 2 == 0 or step == st.steps:
+                    job["_preview"] = {"step": step, "total": st.steps, "image": 0, "width": 8, "height": 8,
+                                       "png": base64.b64encode(_png(8, 8, step)).decode("ascii")}
             if job["kind"] == "generate" and spec.get("preview") is True:
                 job["_preview"] = {"step": step, "total": st.steps, "image": 0, "width": 8, "height": 8,
                                    "png": base64.b64encode(_png(8, 8, step)).decode("ascii")}
@@ -202,7 +220,8 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "personalize":
             name = spec["name"]
             st.concepts[name] = {"name": name, "method": spec["method"], "token": spec["token"],
-                                 "classWord": spec["classWord"], "modelFamily": "sd1", "files": [], "sizeBytes": 1}
+                                 "classWord": spec["classWord"], "modelFamily": "sd1", "files": [], "sizeBytes": 1,
+                                 "_thumbnail": _png(8, 8, st.steps)}
             job["output"] = {"concept": name}
         job["_pngs"] = pngs
         job["results"] = [{"index": i, "url": "/api/v1/jobs/%s/results/%d" % (job["id"], i), "metadata": md}

@@ -112,6 +112,23 @@ class FlowTest(unittest.TestCase):
         self.assertEqual(uploaded.pixel(10, 8)[3], 255)
         self.assertIn("my-cat", [c["name"] for c in self.client.concepts()])
 
+    def test_personalize_shows_its_samples_loss_curve_and_thumbnail(self):
+        previews, curve, texts = [], [], []
+
+        def report(job):
+            jobs.loss_curve(job, curve)
+            texts.append(lc.progress_text(job))
+        jobs.personalize(self.client, "Textual Inversion", "pet", "dog", [subject_png()], report=report,
+                         preview=previews.append)
+        self.assertTrue(previews and all(p["png"].startswith(b"\x89PNG") for p in previews), previews)
+        self.assertEqual(previews[-1]["step"], previews[-1]["total"], "the last sample arrives")
+        self.assertTrue(curve and all(a >= b for a, b in zip(curve, curve[1:])), curve)
+        self.assertTrue(any(t.startswith("training ") and ", loss " in t for t in texts), texts)
+        self.assertTrue(self.client.concept_thumbnail("pet").startswith(b"\x89PNG"))
+        self.assertNotIn("_thumbnail", self.client.concept("pet"))
+        self.fake.state.concepts["bare"] = {"name": "bare", "token": "<bare>"}
+        self.assertIsNone(self.client.concept_thumbnail("bare"), "404: no thumbnail")
+
     def test_methods_come_from_the_server(self):
         self.fake.state.methods = self.fake.state.methods + [
             {"id": "one-vector", "aliases": ["ov"], "title": "One vector", "options": [{"name": "targetPrompt"}]}]

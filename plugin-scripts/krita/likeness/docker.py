@@ -108,6 +108,10 @@ class LikenessDocker(DockWidget):
         self.preview.setObjectName("likeness-preview")
         self.preview.setVisible(False)
         self._preview_shown = None
+        self.curve = W.QLabel("")  # a training job's loss curve (moving average per step)
+        self.curve.setObjectName("likeness-loss-curve")
+        self.curve.setVisible(False)
+        self._curve_points = 0
         self.message = W.QLabel("")
         self.message.setWordWrap(True)
         self.fetch_button = W.QPushButton("Fetch finished results")
@@ -121,6 +125,7 @@ class LikenessDocker(DockWidget):
         outer.addLayout(buttons)
         outer.addLayout(prog)
         outer.addWidget(self.preview)
+        outer.addWidget(self.curve)
         outer.addWidget(self.message)
         outer.addWidget(self.fetch_button)
         outer.addWidget(settings)
@@ -150,19 +155,32 @@ class LikenessDocker(DockWidget):
         from likeness_tasks import BackgroundTask
 
         def flow(c, report=None, started=None):
-            return c.check(), c.concepts(), jobs.server_methods(c)
+            concepts = c.concepts()
+            thumbs = {}
+            for concept in concepts:  # the picker shows each concept's last training sample
+                try:
+                    thumbs[concept["name"]] = c.concept_thumbnail(concept["name"])
+                except lc.LikenessError:
+                    thumbs[concept["name"]] = None
+            return c.check(), concepts, jobs.server_methods(c), thumbs
         self._concept_task = BackgroundTask(flow, client).start()
         self._timer.start()
 
     def _concepts_loaded(self, value):
-        line, concepts, self._methods = value
+        line, concepts, self._methods = value[:3]
+        thumbs = value[3] if len(value) > 3 else {}
         self.status.setText(line)
         keep = self.concept_name()
         self.concept.clear()
         self.concept.addItem("(no concept)", "")
         self._concepts = {c["name"]: c for c in concepts}
         for c in concepts:
-            self.concept.addItem("%s  %s" % (c["name"], c.get("token", "")), c["name"])
+            label = "%s  %s" % (c["name"], c.get("token", ""))
+            pixmap = QtGui.QPixmap()
+            if thumbs.get(c["name"]) and pixmap.loadFromData(thumbs[c["name"]], "PNG"):
+                self.concept.addItem(QtGui.QIcon(pixmap), label, c["name"])
+            else:
+                self.concept.addItem(label, c["name"])
         i = self.concept.findData(keep)
         self.concept.setCurrentIndex(max(0, i))
 
@@ -259,6 +277,7 @@ class LikenessDocker(DockWidget):
         if self.op is not None and self.op.task is not None and not self.op.task.finished:
             running = self.op.poll()
             self._show_preview(self.op.preview if running else None)
+            self._show_curve(self.op.losses if running else [])
             self.progress.setValue(int(self.op.fraction * 1000))
             self.progress.setFormat(self.op.text.replace("%", "%%"))
             if running:
@@ -288,6 +307,38 @@ class LikenessDocker(DockWidget):
             self.preview.setPixmap(pixmap)
             self.preview.setToolTip("Preview: step %d of %d" % (preview.get("step", 0), preview.get("total", 0)))
             self.preview.setVisible(True)
+
+
+    def _show_curve(self, losses):
+        """Draws a training job's moving-average loss, step by step; hidden outside training."""
+        if len(losses) == self._curve_points:
+            return
+        self._curve_points = len(losses)
+        if len(losses) < 2:
+            self.curve.clear()
+            self.curve.setVisible(False)
+            return
+        w, h = 240, 60
+        image = QtGui.QImage(w, h, QtGui.QImage.Format.Format_RGB32)
+        image.fill(QtGui.QColor(32, 32, 36))
+        painter = QtGui.QPainter(image)
+        painter.setPen(QtGui.QPen(QtGui.QColor(120, 200, 255), 2))
+        lo, hi = min(losses), max(losses)
+        span = (hi - lo) or 1.0
+        points = [_point(4 + (w - 8) * i / (len(losses) - 1), h - 4 - (h - 8) * (v - lo) / span)
+                  for i, v in enumerate(losses)]
+        for a, b in zip(points, points[1:]):
+            painter.drawLine(a, b)
+        painter.end()
+        self.curve.setPixmap(QtGui.QPixmap.fromImage(image))
+        self.curve.setToolTip("Loss (moving average) over %d steps: %.4f to %.4f; now %.4f"
+                              % (len(losses), lo, hi, losses[-1]))
+        self.curve.setVisible(True)
+
+
+def _point(x, y):
+    from .qt_compat import QtCore
+    return QtCore.QPointF(x, y)
 
 
 def _spin(lo, hi, value, step=1):

@@ -16,7 +16,8 @@ class Operation:
     def __init__(self, doc, title, flow, args, apply, placement=None, previews=False):
         self.doc = doc
         self.previews = previews
-        self.preview = None  # the latest live preview: {"step", "total", "png": bytes, ...}
+        self.preview = None  # the latest live preview (a training sample too): {"step", "total", "png": bytes, ...}
+        self.losses = []  # a training job's moving-average loss per step, for the docker's curve
         self.title = title
         self._flow = flow
         self._args = args
@@ -50,8 +51,9 @@ class Operation:
     def cancel(self):
         return self.task.cancel() if self.task else False
 
-    def _progress(self, fraction, text, _job):
+    def _progress(self, fraction, text, job):
         self.fraction, self.text = fraction, text
+        jobs.loss_curve(job, self.losses)
 
     def _started(self, job_id, kind):
         self.started_ids.append(job_id)
@@ -113,7 +115,7 @@ def personalize(doc, nodes, method, name, class_word, target_prompt="", steps=0)
     def apply(concept):
         return "Concept '%s' is ready: use %s in prompts." % (concept["name"], concept["token"])
     return Operation(doc, "Personalize", jobs.personalize, (method, name, class_word, pngs, steps, target_prompt),
-                     apply, {"layers": [n.name() for n in nodes]})
+                     apply, {"layers": [n.name() for n in nodes]}, previews=True)
 
 
 def generate(doc, above, prompt, negative="", concept="", count=4, seed=-1, steps=30, guidance=7.5, width=0,
