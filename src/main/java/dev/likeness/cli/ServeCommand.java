@@ -109,6 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
             out.println("Likeness listening on http://" + host + ":" + server.port()
                     + (server.py4jPort() > 0 ? ", Py4J gateway on 127.0.0.1:" + server.py4jPort() : "")
                     + "; port and token are in " + config.runtimeFile());
+            out.println("Web page: http://" + host + ":" + server.port() + "/ (log in with the token)");
             out.flush();
             stopped.await();
             return 0;

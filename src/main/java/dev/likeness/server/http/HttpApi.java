@@ -8,6 +8,7 @@ import dev.likeness.server.jobs.JobService;
 import dev.likeness.server.models.ActiveModel;
 import dev.likeness.server.models.ModelProvider;
 import dev.likeness.server.security.HostCheck;
+import dev.likeness.server.security.WebSessions;
 import dev.likeness.server.uploads.UploadStore;
 import dev.likeness.util.Json;
 import io.javalin.Javalin;
@@ -30,15 +31,16 @@ public final class HttpApi implements AutoCloseable {
 
     public HttpApi(ServerConfig config, String token, Services s) {
         long maxJson = config.limits().maxJsonBytes();
+        WebSessions sessions = new WebSessions();
         this.events = new JobEventStream(s.jobs(), config.limits().maxEventStreams(), config.limits().eventStreamIdle());
         List<Routes.Route> routes = Routes.table(new SystemHandlers(s.jobs(), s.py4j()),
                 new ModelHandlers(s.models(), s.activeModel(), config.modelsDir(), s.jobs(), maxJson),
                 new ConceptHandlers(s.concepts(), maxJson),
                 new UploadHandlers(s.uploads(), config.limits().maxUploadBytes()),
                 new JobHandlers(s.jobs(), maxJson),
-                events);
+                events, new WebHandlers(token, sessions, maxJson));
         RequestGuard guard = new RequestGuard(new HostCheck(config.host(), config.allowedHosts()),
-                config.allowedOrigins(), token);
+                config.allowedOrigins(), token, sessions);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;

@@ -3,6 +3,7 @@ package dev.likeness.server.http;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.security.HostCheck;
 import dev.likeness.server.security.Tokens;
+import dev.likeness.server.security.WebSessions;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Locale;
@@ -11,8 +12,10 @@ import java.util.logging.Logger;
 
 /**
  * Runs before every route, in this order: Host allowlist (DNS rebinding) → Origin / Sec-Fetch-Site (CSRF from
- * browsers) → no token in the URL → {@code Authorization: Bearer <token>} (constant-time). Only
- * {@code GET /api/v1/health} skips the token, never the first two gates. The body is not read by any gate.
+ * browsers: only the configured origins and the server's own page) → no token in the URL → {@code Authorization:
+ * Bearer <token>} (constant-time) or the web page's session cookie (HttpOnly, SameSite=Strict). Only
+ * {@code GET /api/v1/health} and the page's own files and login skip the token, never the first two gates. The body
+ * is not read by any gate.
  */
 final class RequestGuard implements Handler {
     private static final Logger LOG = Logger.getLogger(RequestGuard.class.getName());
@@ -21,11 +24,13 @@ final class RequestGuard implements Handler {
     private final HostCheck hosts;
     private final Set<String> allowedOrigins;
     private final String token;
+    private final WebSessions sessions;
 
-    RequestGuard(HostCheck hosts, Set<String> allowedOrigins, String token) {
+    RequestGuard(HostCheck hosts, Set<String> allowedOrigins, String token, WebSessions sessions) {
         this.hosts = hosts;
         this.allowedOrigins = Set.copyOf(allowedOrigins);
         this.token = token;
+        this.sessions = sessions;
     }
 
     @Override
@@ -35,7 +40,8 @@ final class RequestGuard implements Handler {
             throw new ApiException(403, "FORBIDDEN_HOST", "the Host header names a host this server does not serve");
         }
         String origin = ctx.header("Origin");
-        if (origin != null && !allowedOrigins.contains(origin)) {
+        // the page at / is served by this host (already allowed above), so its own origin may call the API
+        if (origin != null && !allowedOrigins.contains(origin) && !origin.equals("http://" + ctx.header("Host"))) {
             throw new ApiException(403, "FORBIDDEN_ORIGIN", "requests from web pages are not accepted");
         }
         String fetchSite = ctx.header("Sec-Fetch-Site");
@@ -53,6 +59,13 @@ final class RequestGuard implements Handler {
             return;
         }
         String auth = ctx.header("Authorization");
+        String session = ctx.cookie(WebSessions.COOKIE);
+        if (auth == null && session != null && !session.isEmpty()) {
+            if (!sessions.valid(session)) {
+                unauthorized(ctx, "the web session has ended; log in again");
+            }
+            return;
+        }
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             unauthorized(ctx, "missing 'Authorization: Bearer <token>' header (the token is in runtime.json)");
         }

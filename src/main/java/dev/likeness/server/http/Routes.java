@@ -8,6 +8,9 @@ import java.util.List;
 final class Routes {
     static final String BASE = "/api/v1";
     static final String HEALTH = BASE + "/health";
+    /** The web page and its files and login: reachable without the token (they hold no data). */
+    private static final java.util.Set<String> WEB_PUBLIC = java.util.Set.of("GET /", "GET /ui/app.js",
+            "GET /ui/app.css", "POST /ui/login", "POST /ui/logout");
 
     /** One route: method, path (Javalin syntax) and handler. */
     record Route(HandlerType method, String path, Handler handler) {}
@@ -15,8 +18,14 @@ final class Routes {
     private Routes() {}
 
     static List<Route> table(SystemHandlers system, ModelHandlers models, ConceptHandlers concepts,
-            UploadHandlers uploads, JobHandlers jobs, JobEventStream events) {
+            UploadHandlers uploads, JobHandlers jobs, JobEventStream events, WebHandlers web) {
         return List.of(
+                new Route(HandlerType.GET, "/", web::page),
+                new Route(HandlerType.GET, "/ui/app.js", web::script),
+                new Route(HandlerType.GET, "/ui/app.css", web::style),
+                new Route(HandlerType.POST, "/ui/login", web::login),
+                new Route(HandlerType.POST, "/ui/logout", web::logout),
+
                 new Route(HandlerType.GET, HEALTH, system::health),
                 new Route(HandlerType.GET, BASE + "/version", system::version),
                 new Route(HandlerType.GET, BASE + "/methods", system::methods),
@@ -51,6 +60,6 @@ final class Routes {
 
     /** Routes that need no token (they still pass the Host and Origin checks). */
     static boolean isPublic(String method, String path) {
-        return method.equals("GET") && path.equals(HEALTH);
+        return method.equals("GET") && path.equals(HEALTH) || WEB_PUBLIC.contains(method + " " + path);
     }
 }
