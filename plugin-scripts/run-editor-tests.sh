@@ -138,6 +138,25 @@ EOF
     echo '[{"check": "gimp run", "status": "FAIL", "detail": "no results"}]' >"$WORK/gimp.json"
   fi
   RESULTS+=("gimp=$WORK/gimp.json")
+
+  # The interactive progress window (live preview + Cancel) with Gtk 3 under Xvfb: GIMP's batch mode has no windows.
+  if ! { command -v xvfb-run >/dev/null && /usr/bin/python3 -c 'import gi; gi.require_version("Gtk", "3.0")' \
+      2>/dev/null; }; then
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 300 apt-get install -y -qq --no-install-recommends xvfb xauth python3-gi gir1.2-gtk-3.0 >/dev/null
+  fi
+  stage "GIMP progress window with Gtk 3 (Xvfb): live preview"
+  mkdir -p "$ROOT/target/editor-screenshots"
+  if timeout 120 xvfb-run -a /usr/bin/python3 "$CI_DIR/gtk_smoke.py" "$G/home/.config/GIMP/3.0/plug-ins/likeness" \
+      "$ROOT/target/editor-screenshots/gimp-progress-preview.png" >"$WORK/gtk.log" 2>&1; then
+    echo "PASS GIMP progress window shows the live preview"
+    echo '[{"check": "GIMP progress window preview", "status": "PASS", "detail": ""}]' >"$WORK/gtk.json"
+  else
+    tail -n 20 "$WORK/gtk.log"
+    python3 -c 'import json,sys;json.dump([{"check":"GIMP progress window preview","status":"FAIL","detail":open(sys.argv[1]).read()[-1500:]}],open(sys.argv[2],"w"))' \
+      "$WORK/gtk.log" "$WORK/gtk.json"
+  fi
+  RESULTS+=("gimp-gtk=$WORK/gtk.json")
 fi
 
 stage "summary"

@@ -107,9 +107,11 @@ class Job:
         self.placement = placement
         self.started_ids = []
 
-    def run(self, title, flow, *args):
+    def run(self, title, flow, *args, previews=False):
+        """`previews`: the flow takes a `preview` callback (generate, variations, personalize); an interactive run
+        shows each preview in its progress window."""
         client = lc.connect()
-        task = BackgroundTask(flow, client, *args)
+        task = BackgroundTask(flow, client, *args, previews=previews and self.interactive)
         outcome = gimp_ui.run_task(task, title, self.interactive, on_started=self._started)
         if outcome.error is not None:
             if isinstance(outcome.error, (lc.JobFailed, lc.JobCancelled)):
@@ -159,7 +161,7 @@ def run_personalize(procedure, run_mode, image, drawables, config, _data):
         job = Job(image, interactive, {"layers": [layer.get_name() for layer in layers]})
         concept = job.run("Likeness: personalize", jobs.personalize, config.get_property("method"),
                           config.get_property("concept-name"), config.get_property("class-word"), pngs,
-                          config.get_property("steps"), config.get_property("target-prompt"))
+                          config.get_property("steps"), config.get_property("target-prompt"), previews=True)
         job.finished()
     except lc.LikenessError as e:
         return _fail(procedure, e.message)
@@ -194,7 +196,7 @@ def run_generate(procedure, run_mode, image, drawables, config, _data):
                                   config.get_property("guidance"), width, height, [concept] if concept else [])
         job = Job(image, interactive, {"x": x, "y": y, "above": above.get_name() if above else ""})
         results = job.run("Likeness: generate", jobs.variations, spec, concept,
-                          config.get_property("layout-retouch"), 0.6)
+                          config.get_property("layout-retouch"), 0.6, previews=True)
     except lc.LikenessError as e:
         return _fail(procedure, e.message)
     n = _add_layers(image, above, results, x, y)
@@ -247,7 +249,7 @@ def run_refine(procedure, run_mode, image, drawables, config, _data):
                                   [concept] if concept else [], strength=config.get_property("strength"))
         spec["strength"] = config.get_property("strength")
         job = Job(image, interactive, {"x": region[0], "y": region[1], "above": layer.get_name()})
-        results = job.run("Likeness: refine", jobs.generate, spec, gl.region_png(layer, region))
+        results = job.run("Likeness: refine", jobs.generate, spec, gl.region_png(layer, region), previews=True)
     except lc.LikenessError as e:
         return _fail(procedure, e.message)
     n = _add_layers(image, layer, results, region[0], region[1])
