@@ -11,7 +11,6 @@ gi.require_version("Gimp", "3.0")
 from gi.repository import GLib, Gimp  # noqa: E402
 
 import likeness_client as lc  # noqa: E402
-from gimp_progress import ProgressWindow  # noqa: E402
 
 
 class Outcome:
@@ -25,7 +24,10 @@ def run_task(task, title, interactive, on_started=None):
     with Cancel) going; batch runs poll, keeping GIMP's progress bar current."""
     Gimp.progress_init(title)
     outcome = Outcome()
-    ui = ProgressWindow(title, task) if interactive else None
+    ui = None
+    if interactive:  # Gtk only when there is a display (batch runs may not have its typelib)
+        from gimp_progress import ProgressWindow
+        ui = ProgressWindow(title, task)
 
     def progress(fraction, text, _job):
         Gimp.progress_set_text("%s: %s" % (title, text))
