@@ -91,10 +91,12 @@ if [ "$RUN_KRITA" = 1 ]; then
   RESULTS+=("krita=$WORK/krita.json")
 
   # Krita 6 uses PyQt6: build the docker with both bindings outside Krita (stand-in krita module).
+  mkdir -p "$ROOT/target/editor-screenshots"
   for major in 5 6; do
     stage "docker widgets with PyQt$major (offscreen, outside Krita)"
     if HOME="$KHOME" XDG_RUNTIME_DIR="$WORK/xdg" LIKENESS_DATA_DIR="$WORK/no-server" QT_QPA_PLATFORM=offscreen \
         timeout 120 /usr/bin/python3 "$CI_DIR/qt_smoke.py" "$major" "$KHOME/.local/share/krita/pykrita" \
+        "$ROOT/target/editor-screenshots/krita-docker-training-qt$major.png" \
         >"$WORK/qt$major.log" 2>&1; then
       echo "PASS docker and actions build with PyQt$major"
       echo "[{\"check\": \"docker with PyQt$major\", \"status\": \"PASS\", \"detail\": \"\"}]" >"$WORK/qt$major.json"

@@ -1,6 +1,6 @@
 """Builds the Krita plug-in's docker and dialogs with PyQt5 or PyQt6 (argv[1]: 5 or 6) outside Krita, with a stand-in
 `krita` module, offscreen: catches Qt5/Qt6 API differences (enums, exec, QAction) that Krita 5.1 alone cannot.
-Usage: QT_QPA_PLATFORM=offscreen python3 qt_smoke.py 6 PYKRITA_DIR"""
+Usage: QT_QPA_PLATFORM=offscreen python3 qt_smoke.py 6 PYKRITA_DIR [SCREENSHOT.png]"""
 import sys
 import types
 
@@ -84,6 +84,16 @@ curve = d.curve.pixmap().toImage()
 lit = sum(1 for y in range(curve.height()) for x in range(curve.width()) if QtGui.QColor(curve.pixel(x, y)).blue() > 200)
 assert lit > 100, "the curve is drawn: %d line pixels" % lit
 assert "5 steps" in d.curve.toolTip() and "now 0.4000" in d.curve.toolTip(), d.curve.toolTip()
+if len(sys.argv) > 3:  # a screenshot of the docker while a concept trains: its latest sample and the curve
+    big = bytes(v for y in range(96) for x in range(128) for v in (x * 2, y * 2, 128, 255))
+    d._show_preview({"step": 6, "total": 6, "png": likeness_png.encode_rgba(128, 96, big)})
+    d.progress.setValue(600)
+    d.progress.setFormat("training 60/100, loss 0.4000")
+    d.resize(300, 760)
+    d.show()
+    app.processEvents()
+    assert d.grab().save(sys.argv[3]), "screenshot written"
+    d._show_preview(None)
 d._show_curve([])
 assert d.curve.isHidden(), "no curve outside training"
 
