@@ -44,10 +44,22 @@ w.show_preview({"step": 3, "total": 6, "png": likeness_png.encode_rgba(128, 96, 
 settle()
 assert w.preview.get_visible(), "the preview is shown"
 assert "step 3 of 6" in w.preview.get_tooltip_text(), w.preview.get_tooltip_text()
+w.show_curve([0.9])
+settle(0.1)
+assert not w.curve.get_visible(), "no curve before two training steps"
+w.show_curve([0.9, 0.7, 0.75, 0.5, 0.4])
+settle()
+assert w.curve.get_visible() and "now 0.4000" in w.curve.get_tooltip_text(), w.curve.get_tooltip_text()
 alloc = w.preview.get_allocation()
 window = w.window.get_window()
 full = Gdk.pixbuf_get_from_window(window, 0, 0, window.get_width(), window.get_height())
 full.savev(shot, "png", [], [])
+ca = w.curve.get_allocation()
+cpix = Gdk.pixbuf_get_from_window(window, ca.x, ca.y, ca.width, ca.height)
+cp, cs, cn = cpix.get_pixels(), cpix.get_rowstride(), cpix.get_n_channels()
+line = sum(1 for y in range(cpix.get_height()) for x in range(cpix.get_width())
+           if cp[y * cs + x * cn + 2] > 200 and cp[y * cs + x * cn] < 150)
+assert line > 100, "the loss curve is drawn: %d line pixels" % line
 area = Gdk.pixbuf_get_from_window(window, alloc.x, alloc.y, alloc.width, alloc.height)
 px, stride, n = area.get_pixels(), area.get_rowstride(), area.get_n_channels()
 colours = {px[y * stride + x * n: y * stride + x * n + 3] for y in range(0, area.get_height(), 4)
@@ -58,4 +70,19 @@ settle(0.1)
 assert w.preview.get_visible()
 w._response(None, Gtk.ResponseType.CANCEL)
 assert task.cancelled and w.bar.get_text() == "Cancelling...", w.bar.get_text()
+# the concept picker: each concept with its thumbnail (its last sample), scaled to 32 px
+from gimp_picker import ConceptPicker  # noqa: E402
+
+picked = []
+picker = ConceptPicker(picked.append)
+picker.fill([{"name": "my-cat", "token": "<my-cat>"}, {"name": "bare", "token": "<bare>"}],
+            {"my-cat": likeness_png.encode_rgba(128, 96, gradient), "bare": None}, "my-cat")
+thumb = picker.thumbnail("my-cat")
+assert thumb is not None and max(thumb.get_width(), thumb.get_height()) == 32, thumb
+assert picker.thumbnail("bare") is None, "a concept without samples has no thumbnail"
+assert picked[-1] == "my-cat", picked
+picker.combo.set_active_id("bare")
+assert picked[-1] == "bare", picked
+picker.failed("not running")
+assert picker.combo.get_active_id() == ""
 print("gtk smoke: PASS (%d colours in the preview; screenshot %s)" % (len(colours), shot))

@@ -11,6 +11,7 @@ gi.require_version("Gimp", "3.0")
 from gi.repository import GLib, Gimp  # noqa: E402
 
 import likeness_client as lc  # noqa: E402
+import likeness_jobs as jobs  # noqa: E402
 
 
 class Outcome:
@@ -29,11 +30,14 @@ def run_task(task, title, interactive, on_started=None):
         from gimp_progress import ProgressWindow
         ui = ProgressWindow(title, task)
 
-    def progress(fraction, text, _job):
+    losses = []
+
+    def progress(fraction, text, job):
         Gimp.progress_set_text("%s: %s" % (title, text))
         Gimp.progress_update(fraction)
         if ui:
             ui.update(fraction, text)
+            ui.show_curve(jobs.loss_curve(job, losses))
 
     def done(value):
         outcome.value = value

@@ -62,39 +62,37 @@ def _concept_picker(config, prompt_field="prompt"):
     def add(dialog):
         gi.require_version("Gtk", "3.0")
         from gi.repository import Gtk
+        from gimp_picker import ConceptPicker
         row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=6)
         row.pack_start(Gtk.Label(label="Concept:"), False, False, 0)
-        combo = Gtk.ComboBoxText()
-        combo.append("", "(loading concepts...)")
-        combo.set_active_id("")
-        row.pack_start(combo, True, True, 0)
-        dialog.get_content_area().pack_start(row, False, False, 6)
-        row.show_all()
-
         known = {}
 
-        def loaded(value):
-            combo.remove_all()
-            if isinstance(value, Exception):
-                combo.append("", "(server: %s)" % value)
-            else:
-                combo.append("", "(none)")
-                known.clear()
-                known.update({c["name"]: c for c in value})
-                for c in value:
-                    combo.append(c["name"], "%s  %s" % (c["name"], c.get("token", "")))
-            combo.set_active_id(config.get_property("concept") or "")
-
-        def changed(_combo):
-            name = combo.get_active_id() or ""
+        def changed(name):
             config.set_property("concept", name)
             if name:
                 prompt = config.get_property(prompt_field)
                 concept = known.get(name, {"name": name})
                 config.set_property(prompt_field, jobs.prompt_for_concept(prompt, concept))
 
-        combo.connect("changed", changed)
-        gimp_ui.fetch_in_background(lambda: lc.connect().concepts(), loaded)
+        picker = ConceptPicker(changed)
+        row.pack_start(picker.combo, True, True, 0)
+        dialog.get_content_area().pack_start(row, False, False, 6)
+        row.show_all()
+
+        def loaded(value):
+            if isinstance(value, Exception):
+                picker.failed(value)
+                return
+            concepts, thumbs = value
+            known.clear()
+            known.update({c["name"]: c for c in concepts})
+            picker.fill(concepts, thumbs, config.get_property("concept") or "")
+
+        def fetch():
+            client = lc.connect()
+            concepts = client.concepts()
+            return concepts, {c["name"]: client.concept_thumbnail(c["name"]) for c in concepts}
+        gimp_ui.fetch_in_background(fetch, loaded)
     return add
 
 
