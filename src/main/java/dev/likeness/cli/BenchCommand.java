@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks that print JSON.", subcommands = {BenchCommand.Train.class, ServerBench.class, UnetBench.class, PreviewBench.class})
+@Command(name = "bench", description = "Benchmarks that print JSON.", subcommands = {BenchCommand.Train.class, ServerBench.class, UnetBench.class, GenerateBench.class,
+        PreviewBench.class})
 final class BenchCommand {
     /**
      * The named set-ups {@code bench train --method} accepts: a registered method and its settings. Any other

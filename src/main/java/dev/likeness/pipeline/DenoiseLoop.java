@@ -40,7 +40,7 @@ public final class DenoiseLoop {
         input = sched.scaleModelInput(input, i);
         NDArray t = latents.getManager().create(new float[] {sched.modelTimesteps()[i]});
         NDArray context = cond.unetContext();
-        NDArray out = unet.forward(input.toType(context.getDataType(), false), t, context)
+        NDArray out = unet.forwardInference(input.toType(context.getDataType(), false), t, context)
                 .toType(latents.getDataType(), false);
         if (!cond.guided()) {
             return out;

@@ -109,6 +109,22 @@ class CliTest {
     }
 
     @Test
+    void benchGeneratePrintsImageLoadAndProcessTimes() throws Exception {
+        Result r = run("bench", "generate", "--model", Golden.model("sd1").toString(), "--steps", "2", "--runs", "2",
+                "--warmup", "0", "--size", "32");
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertEquals(32, json.get("size").asInt());
+        assertEquals(2, json.get("timedRuns").asInt());
+        assertTrue(json.get("msPerImageMin").asDouble() > 0 && json.get("msPerImageMedian").asDouble()
+                >= json.get("msPerImageMin").asDouble(), r.out());
+        assertTrue(json.get("processStartToFirstImageMs").asLong() >= json.get("loadMs").asLong(), r.out());
+        Result bad = run("bench", "generate", "--model", Golden.model("sd1").toString(), "--size", "30");
+        assertEquals(2, bad.code(), bad.err());
+        assertOneLine(bad.err());
+    }
+
+    @Test
     void tokenizeAndInspectPrintJson() throws Exception {
         Result t = run("tokenize", "--model", Golden.model("sd2").toString(), "a photo of a cat", "hi");
         assertEquals(0, t.code(), t.err());

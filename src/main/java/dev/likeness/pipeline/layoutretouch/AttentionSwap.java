@@ -58,6 +58,15 @@ public final class AttentionSwap implements AutoCloseable {
         }
         this.masks = stepMasks;
         this.mode = Mode.SWAP;
+        if (stepMasks != null) { // made now, in the step's scope: a layer's own scope ends with the layer
+            for (Layer l : layers) {
+                NDArray w = l.attention.toQ().weight();
+                for (int subject = 0; subject < stepMasks.subjects(); subject++) {
+                    stepMasks.target(subject, l.h, l.w, w.getManager(), w.getDataType());
+                    stepMasks.referenceBias(subject, l.h, l.w, w.getManager(), w.getDataType());
+                }
+            }
+        }
     }
 
     /** Back to the layers' own processing; the kept K/V are dropped (the step's scope frees them). */

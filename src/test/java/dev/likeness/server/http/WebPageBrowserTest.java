@@ -42,7 +42,7 @@ class WebPageBrowserTest {
             RawHttp http = TestServers.client(server);
             String url = "http://127.0.0.1:" + server.port() + "/";
             browser.navigate(url);
-            browser.await("document.body.dataset.state === 'login'", 30_000);
+            browser.await("document.body.dataset.state === 'login'", 30_000); // once the page has loaded
             assertEquals(401, browser.eval("fetch('/api/v1/jobs').then(r => r.status)").asInt(), "no data before login");
 
             browser.eval("document.getElementById('token').value = 'wrong';"

@@ -136,15 +136,26 @@ public final class Chromium implements AutoCloseable {
         return r.path("result").path("value");
     }
 
-    /** Waits until {@code condition} (a script expression) is true in the page. */
+    /**
+     * Waits until {@code condition} (a script expression) is true in the page; while the page is still loading the
+     * expression may fail (no body yet), which counts as not yet.
+     */
     public void await(String condition, long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (!eval("!!(" + condition + ")").asBoolean()) {
+        while (!holds(condition)) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("the page never showed: " + condition + "; body: "
-                        + eval("document.body.innerText").asText());
+                        + eval("document.body ? document.body.innerText : '(no body)'").asText());
             }
             Thread.sleep(200);
+        }
+    }
+
+    private boolean holds(String condition) throws Exception {
+        try {
+            return eval("!!(" + condition + ")").asBoolean();
+        } catch (IOException e) { // the script threw: the page is not there yet
+            return false;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.likeness.engine.model.unet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.nn.Attention;
 import dev.likeness.engine.nn.BlockBoundary;
@@ -15,6 +17,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** diffusers' UNet2DConditionModel for SD 1.x/2.x, built from its config with diffusers' parameter names. */
 public final class UNet2DCondition {
@@ -121,6 +124,26 @@ public final class UNet2DCondition {
      * @param context   text states (batch, tokens, cross_attention_dim)
      */
     public NDArray forward(NDArray sample, NDArray timesteps, NDArray context) {
+        return forward(sample, timesteps, context, false);
+    }
+
+    /**
+     * The same forward for sampling: with torch's grad mode off (as diffusers' pipelines run under no_grad, so no
+     * op does autograd bookkeeping) and each layer's intermediates freed as soon as the layer is done (only its
+     * output and the skip connections live until the step's scope ends), which bounds a forward's memory by one
+     * layer instead of the whole pass. Same numbers as {@link #forward}, bit for bit.
+     */
+    public NDArray forwardInference(NDArray sample, NDArray timesteps, NDArray context) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return forward(sample, timesteps, context, true);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
+    private NDArray forward(NDArray sample, NDArray timesteps, NDArray context, boolean freeEarly) {
         long batch = sample.getShape().get(0);
         NDArray t = timesteps.getShape().size() == 1 && batch > 1
                 ? timesteps.reshape(1).broadcast(new Shape(batch)) : timesteps.reshape(batch);
@@ -131,29 +154,50 @@ public final class UNet2DCondition {
         skips.push(h);
         for (UNetBlock block : down) {
             for (int j = 0; j < block.resnets.size(); j++) {
-                h = block.layer(j, h, temb, context);
+                NDArray in = h;
+                int layer = j;
+                h = layer(freeEarly, () -> block.layer(layer, in, temb, context));
                 skips.push(h);
                 BlockBoundary.check();
             }
             if (block.downsampler != null) {
-                h = block.downsampler.forward(h);
+                NDArray in = h;
+                h = layer(freeEarly, () -> block.downsampler.forward(in));
                 skips.push(h);
             }
         }
-        h = mid.resnets.get(0).forward(h, temb);
-        h = mid.attentions.get(0).forward(h, context);
-        h = mid.resnets.get(1).forward(h, temb);
+        NDArray beforeMid = h;
+        h = layer(freeEarly, () -> mid.resnets.get(1).forward(mid.attentions.get(0).forward(
+                mid.resnets.get(0).forward(beforeMid, temb), context), temb));
         BlockBoundary.check();
         for (UNetBlock block : up) {
             for (int j = 0; j < block.resnets.size(); j++) {
-                h = block.layer(j, h.concat(skips.pop(), 1), temb, context);
+                NDArray in = h;
+                NDArray skip = skips.pop();
+                int layer = j;
+                h = layer(freeEarly, () -> block.layer(layer, in.concat(skip, 1), temb, context));
                 BlockBoundary.check();
             }
             if (block.upsampler != null) {
                 NDArray next = skips.peek();
-                h = block.upsampler.forward(h, next.getShape().get(2), next.getShape().get(3));
+                NDArray in = h;
+                h = layer(freeEarly, () -> block.upsampler.forward(in, next.getShape().get(2), next.getShape().get(3)));
             }
         }
         return convOut.forward(Ops.silu(normOut.forward(h)));
+    }
+
+    /** One layer; with {@code freeEarly}, in its own scope, so only its output outlives it. */
+    private static NDArray layer(boolean freeEarly, Supplier<NDArray> body) {
+        if (!freeEarly) {
+            return body.get();
+        }
+        NDArray out;
+        try (NDScope scope = new NDScope()) {
+            out = body.get();
+            NDScope.unregister(out);
+        }
+        NDScope.register(out); // the caller's scope (the sampling step) frees it
+        return out;
     }
 }
