@@ -28,8 +28,13 @@ public final class ConceptReferences {
             if (img == null) {
                 throw new IOException("not a readable image: " + images.get(i).getFileName());
             }
-            ImageIO.write(img, "png", dir.resolve(String.format("%02d.png", i)).toFile());
+            ImageIO.write(img, "png", file(conceptDir, i).toFile());
         }
+    }
+
+    /** Where reference {@code index} of a concept is kept ({@code references/00.png}, ...). */
+    public static Path file(Path conceptDir, int index) {
+        return conceptDir.resolve(DIR).resolve(String.format(java.util.Locale.ROOT, "%02d.png", index));
     }
 
     /** The references of a concept folder, in name order; none for a bare embedding file or an older concept. */

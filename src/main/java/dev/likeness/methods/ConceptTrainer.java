@@ -86,7 +86,7 @@ public final class ConceptTrainer {
             TrainingHistory history = TrainingHistory.open(feedbackDir.resolve(HISTORY), resumedAt);
             Path samplesDir = feedbackDir.resolve(SAMPLES);
             for (Path p : TrainingSamples.files(samplesDir)) { // those past the checkpoint are made again
-                if (step(p) > resumedAt) {
+                if (TrainingSamples.step(p) > resumedAt) {
                     Files.delete(p);
                 }
             }
@@ -153,9 +153,9 @@ public final class ConceptTrainer {
         return m.mainImages(m.settings(req), req.images().size());
     }
 
-    private static int step(Path sample) {
-        String n = sample.getFileName().toString();
-        return Integer.parseInt(n.substring(5, n.length() - 4));
+    /** The training step a sample of {@link #samples} was made at. */
+    public static int sampleStep(Path sample) {
+        return TrainingSamples.step(sample);
     }
 
     /** A concept's training samples in step order (empty for one trained without them). */

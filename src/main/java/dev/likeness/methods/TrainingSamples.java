@@ -46,6 +46,17 @@ final class TrainingSamples implements TrainingObserver {
         this.size = model.unet().config().sampleSize() * model.vaeScale();
     }
 
+    /** A sample's file name: {@code step-000100.png}. */
+    static String fileName(int step) {
+        return String.format(Locale.ROOT, "step-%06d.png", step);
+    }
+
+    /** The training step a sample file was made at. */
+    static int step(Path sample) {
+        String n = sample.getFileName().toString();
+        return Integer.parseInt(n.substring("step-".length(), n.length() - ".png".length()));
+    }
+
     /** The sample files in a samples folder, in step order. */
     static List<Path> files(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -82,8 +93,7 @@ final class TrainingSamples implements TrainingObserver {
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             ImageIO.write(picture, "png", png);
             Files.createDirectories(dir);
-            AtomicFiles.writeBytes(dir.resolve(String.format(Locale.ROOT, "step-%06d.png", step.step())),
-                    png.toByteArray());
+            AtomicFiles.writeBytes(dir.resolve(fileName(step.step())), png.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training sample into " + dir, e);
         }

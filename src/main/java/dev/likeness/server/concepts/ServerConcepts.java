@@ -4,6 +4,7 @@ import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.train.TrainingHistory;
 import dev.likeness.train.TrainingStep;
 import dev.likeness.concepts.ConceptLibrary;
+import dev.likeness.concepts.ConceptReferences;
 import dev.likeness.concepts.ConceptLibraryException;
 import dev.likeness.concepts.StoredConcept;
 import dev.likeness.server.api.ApiException;
@@ -72,7 +73,7 @@ public final class ServerConcepts {
         if (!samples.isEmpty()) {
             return samples.get(samples.size() - 1);
         }
-        Path reference = directory(name).resolve("references/00.png");
+        Path reference = ConceptReferences.file(directory(name), 0);
         if (Files.isRegularFile(reference)) {
             return reference;
         }

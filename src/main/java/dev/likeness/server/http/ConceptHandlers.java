@@ -1,6 +1,7 @@
 package dev.likeness.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.methods.ConceptTrainer;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.security.SafeName;
@@ -39,8 +40,7 @@ final class ConceptHandlers {
         List<java.nio.file.Path> files = store.samples(name);
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            String file = files.get(i).getFileName().toString();
-            out.add(Map.of("index", i, "step", Integer.parseInt(file.substring(5, file.length() - 4)),
+            out.add(Map.of("index", i, "step", ConceptTrainer.sampleStep(files.get(i)),
                     "url", "/api/v1/concepts/" + name + "/samples/" + i));
         }
         ctx.json(Map.of("samples", out));
