@@ -22,6 +22,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand("serve", new ServeCommand(new LocalEngine()));
+        cli.addSubcommand("worker", new WorkerCommand(new LocalEngine()));
         cli.addSubcommand("pull", new PullCommand());
         cli.addSubcommand("models", new ModelsCommand());
         withHelpEverywhere(cli);

@@ -3,6 +3,7 @@ package dev.likeness.cli;
 import dev.likeness.server.EngineBinding;
 import dev.likeness.server.LikenessServer;
 import dev.likeness.server.config.Limits;
+import dev.likeness.server.jobs.LoadModelRunner;
 import dev.likeness.server.config.ServerConfig;
 import dev.likeness.util.AppDirs;
 import dev.likeness.server.security.HostCheck;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -72,6 +74,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest accepted image upload. Default: ${DEFAULT-VALUE}.")
     int maxUploadMb;
 
+    @Mixin
+    StoreOptions store = new StoreOptions();
+
+    @Option(names = "--no-local-worker",
+            description = "With --store: only a front (HTTP and Py4J for the editors); jobs run on `likeness worker`s.")
+    boolean noLocalWorker;
+
     private final EngineBinding engine;
 
     /** {@code engine} supplies model loading and the personalize/retouch runners. */
@@ -96,7 +105,9 @@ public final class ServeCommand implements Callable<Integer> {
                         + config.runtimeFile() + " secret.");
             }
             CountDownLatch stopped = new CountDownLatch(1);
-            LikenessServer server = LikenessServer.start(config, engine);
+            LikenessServer server = LikenessServer.start(config, engine, store.enabled()
+                    ? new LikenessServer.Studio(store.settings(StoreOptions.device()), !noLocalWorker,
+                            model == null ? LoadModelRunner.DEMO : model) : null);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     server.close();
@@ -134,7 +145,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Path data = dataDir != null ? dataDir : AppDirs.configDir();
         ServerConfig config = ServerConfig.defaults(data);
-        return (dataDir != null ? config : config.withConceptsDir(AppDirs.conceptsDir()))
+        if (store.enabled() && store.shared != null) {
+            config = store.withSharedConcepts(config);
+        } else if (dataDir == null) {
+            config = config.withConceptsDir(AppDirs.conceptsDir());
+        }
+        return config
                 .withHost(host, allowRemote)
                 .withPort(port)
                 .withAllowedHosts(new LinkedHashSet<>(allowHosts))

@@ -8,6 +8,7 @@ import dev.likeness.server.http.HttpApi;
 import dev.likeness.server.jobs.GenerateRunner;
 import dev.likeness.server.jobs.JobKinds;
 import dev.likeness.server.jobs.JobRunner;
+import dev.likeness.server.jobs.JobQueue;
 import dev.likeness.server.jobs.JobService;
 import dev.likeness.server.jobs.LoadModelRunner;
 import dev.likeness.server.models.ActiveModel;
@@ -16,6 +17,10 @@ import dev.likeness.server.py4j.GatewayEntryPoint;
 import dev.likeness.server.py4j.GuardedGatewayServer;
 import dev.likeness.server.security.HostCheck;
 import dev.likeness.server.security.RuntimeFile;
+import dev.likeness.server.store.SharedJobQueue;
+import dev.likeness.server.store.Store;
+import dev.likeness.server.store.StoreSettings;
+import dev.likeness.server.store.StoreWorker;
 import dev.likeness.server.security.Tokens;
 import dev.likeness.server.uploads.DecodeAdmission;
 import dev.likeness.server.uploads.UploadStore;
@@ -33,13 +38,20 @@ public final class LikenessServer implements AutoCloseable {
     private final ServerConfig config;
     private final String token;
     private final ActiveModel model;
-    private final JobService jobs;
+    private final JobQueue jobs;
     private final HttpApi http;
     private final GuardedGatewayServer gateway;
     private final UploadStore uploads;
+    private final StoreWorker localWorker;
+    private final Store store;
 
-    private LikenessServer(ServerConfig config, String token, ActiveModel model, JobService jobs, HttpApi http,
-            GuardedGatewayServer gateway, UploadStore uploads) {
+    /** A studio front's store, and whether this process also runs a worker (on model {@code modelName}). */
+    public record Studio(StoreSettings settings, boolean localWorker, String modelName) {}
+
+    private LikenessServer(ServerConfig config, String token, ActiveModel model, JobQueue jobs, HttpApi http,
+            GuardedGatewayServer gateway, UploadStore uploads, StoreWorker localWorker, Store store) {
+        this.localWorker = localWorker;
+        this.store = store;
         this.config = config;
         this.token = token;
         this.model = model;
@@ -50,6 +62,14 @@ public final class LikenessServer implements AutoCloseable {
     }
 
     public static LikenessServer start(ServerConfig config, EngineBinding engine) throws IOException {
+        return start(config, engine, null);
+    }
+
+    /**
+     * A studio front when {@code studio} is given: jobs go to the shared store and run on its workers (and on one in
+     * this process when {@link Studio#localWorker()}); otherwise the embedded queue with its one worker.
+     */
+    public static LikenessServer start(ServerConfig config, EngineBinding engine, Studio studio) throws IOException {
         checkBinding(config);
         String token = Tokens.newToken();
         ServerConcepts concepts = new ServerConcepts(ConceptLibrary.open(config.conceptsDir()));
@@ -57,13 +77,19 @@ public final class LikenessServer implements AutoCloseable {
         uploads.expire();
         ModelProvider models = engine.models(concepts);
         ActiveModel model = new ActiveModel(models, config.model());
-
-        ServerServices services = new ServerServices(model, concepts, config);
-        Map<String, JobRunner> runners = new HashMap<>(engine.runners(services));
-        runners.put(JobKinds.GENERATE, new GenerateRunner(model, concepts, config.limits(),
-                engine.generateModes(services)));
-        runners.put(JobKinds.LOAD_MODEL, new LoadModelRunner(model, models, config.modelsDir()));
-        JobService jobs = new JobService(config.jobsDir(), runners, uploads, config.limits());
+        Map<String, JobRunner> runners = runners(config, engine, concepts, models, model);
+        Store store = null;
+        StoreWorker localWorker = null;
+        JobQueue jobs;
+        if (studio == null) {
+            jobs = new JobService(config.jobsDir(), runners, uploads, config.limits());
+        } else {
+            store = Store.open(studio.settings());
+            jobs = new SharedJobQueue(store, runners, uploads, config.limits(), config.jobsDir());
+            if (studio.localWorker()) {
+                localWorker = new StoreWorker(store, runners, studio.modelName(), config.dataDir().resolve("worker"));
+            }
+        }
 
         boolean py4j = config.py4jPort() >= 0;
         HttpApi http = new HttpApi(config, token, new HttpApi.Services(jobs, concepts, uploads, models,
@@ -79,7 +105,11 @@ public final class LikenessServer implements AutoCloseable {
                 gateway.start(true);
             }
             jobs.start();
-            LikenessServer server = new LikenessServer(config, token, model, jobs, http, gateway, uploads);
+            if (localWorker != null) {
+                localWorker.start();
+            }
+            LikenessServer server = new LikenessServer(config, token, model, jobs, http, gateway, uploads,
+                    localWorker, store);
             RuntimeFile.write(config.runtimeFile(), new RuntimeFile.Content(1, ProcessHandle.current().pid(),
                     "http://" + urlHost(config.host()) + ":" + http.port(), config.host(), http.port(),
                     gateway != null ? gateway.getListeningPort() : -1, token, Instant.now().toString()));
@@ -89,9 +119,23 @@ public final class LikenessServer implements AutoCloseable {
             if (gateway != null) {
                 gateway.shutdown();
             }
-            jobs.close();
+            jobs.stop(JobService.STOP_GRACE);
+            if (store != null) {
+                store.close();
+            }
             throw e;
         }
+    }
+
+    /** Every job kind this build runs: the engine's, generate (with the engine's extra modes) and model switching. */
+    static Map<String, JobRunner> runners(ServerConfig config, EngineBinding engine, ServerConcepts concepts,
+            ModelProvider models, ActiveModel model) {
+        ServerServices services = new ServerServices(model, concepts, config);
+        Map<String, JobRunner> runners = new HashMap<>(engine.runners(services));
+        runners.put(JobKinds.GENERATE, new GenerateRunner(model, concepts, config.limits(),
+                engine.generateModes(services)));
+        runners.put(JobKinds.LOAD_MODEL, new LoadModelRunner(model, models, config.modelsDir()));
+        return runners;
     }
 
     /** A non-loopback address needs explicit consent (the token still applies to every request). */
@@ -142,8 +186,12 @@ public final class LikenessServer implements AutoCloseable {
         if (gateway != null) {
             gateway.shutdown();
         }
-        if (jobs.stop(JobService.STOP_GRACE)) {
+        boolean stopped = localWorker == null || localWorker.stop(JobService.STOP_GRACE);
+        if (jobs.stop(JobService.STOP_GRACE) && stopped) {
             model.close();
+        }
+        if (store != null) {
+            store.close();
         }
     }
 

@@ -4,7 +4,7 @@ import dev.likeness.server.api.ApiException;
 import dev.likeness.server.api.ErrorBody;
 import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.ServerConfig;
-import dev.likeness.server.jobs.JobService;
+import dev.likeness.server.jobs.JobQueue;
 import dev.likeness.server.models.ActiveModel;
 import dev.likeness.server.models.ModelProvider;
 import dev.likeness.server.security.HostCheck;
@@ -26,7 +26,7 @@ public final class HttpApi implements AutoCloseable {
     private final JobEventStream events;
 
     /** The shared services the routes use. */
-    public record Services(JobService jobs, ServerConcepts concepts, UploadStore uploads, ModelProvider models,
+    public record Services(JobQueue jobs, ServerConcepts concepts, UploadStore uploads, ModelProvider models,
             ActiveModel activeModel, boolean py4j) {}
 
     public HttpApi(ServerConfig config, String token, Services s) {

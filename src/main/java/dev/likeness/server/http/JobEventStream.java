@@ -5,7 +5,7 @@ import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.api.JobView;
 import dev.likeness.server.api.PreviewView;
 import dev.likeness.server.jobs.Job;
-import dev.likeness.server.jobs.JobService;
+import dev.likeness.server.jobs.JobQueue;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
@@ -28,13 +28,13 @@ final class JobEventStream {
     /** Streams wake at least this often to notice a stop, an idle timeout or a gone client. */
     private static final long WAKE_MS = 1_000;
     private static final String EVENT_STREAM = "text/event-stream";
-    private final JobService jobs;
+    private final JobQueue jobs;
     private final int maxStreams;
     private final long idleMillis;
     private final Semaphore permits;
     private volatile boolean closing;
 
-    JobEventStream(JobService jobs, int maxStreams, Duration idle) {
+    JobEventStream(JobQueue jobs, int maxStreams, Duration idle) {
         this.jobs = jobs;
         this.maxStreams = maxStreams;
         this.idleMillis = idle.toMillis();

@@ -4,16 +4,16 @@ import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.server.api.JobView;
 import dev.likeness.server.jobs.Job;
-import dev.likeness.server.jobs.JobService;
+import dev.likeness.server.jobs.JobQueue;
 import io.javalin.http.Context;
 import java.util.Map;
 
 /** Submit, list, status, cancel and result images. */
 final class JobHandlers {
-    private final JobService jobs;
+    private final JobQueue jobs;
     private final long maxJson;
 
-    JobHandlers(JobService jobs, long maxJson) {
+    JobHandlers(JobQueue jobs, long maxJson) {
         this.jobs = jobs;
         this.maxJson = maxJson;
     }
@@ -22,7 +22,7 @@ final class JobHandlers {
     io.javalin.http.Handler submit(String kind) {
         return ctx -> {
             jobs.requireRunner(kind); // before reading the body: a 503 does not depend on it
-            Job job = jobs.submit(kind, Bodies.json(ctx, maxJson));
+            Job job = jobs.submit(kind, Bodies.json(ctx, maxJson), Submitters.of(ctx.header(Submitters.HEADER)));
             ctx.status(202).header("Location", "/api/v1/jobs/" + job.id())
                     .json(JobView.of(job.snapshot(), jobs.results(job)));
         };

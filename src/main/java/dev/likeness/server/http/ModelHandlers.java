@@ -4,7 +4,7 @@ import dev.likeness.server.api.JobView;
 import dev.likeness.server.api.ModelViews;
 import dev.likeness.server.jobs.Job;
 import dev.likeness.server.jobs.JobKinds;
-import dev.likeness.server.jobs.JobService;
+import dev.likeness.server.jobs.JobQueue;
 import dev.likeness.server.models.ActiveModel;
 import dev.likeness.server.models.ModelProvider;
 import io.javalin.http.Context;
@@ -15,10 +15,10 @@ final class ModelHandlers {
     private final ModelProvider provider;
     private final ActiveModel active;
     private final Path modelsDir;
-    private final JobService jobs;
+    private final JobQueue jobs;
     private final long maxJson;
 
-    ModelHandlers(ModelProvider provider, ActiveModel active, Path modelsDir, JobService jobs, long maxJson) {
+    ModelHandlers(ModelProvider provider, ActiveModel active, Path modelsDir, JobQueue jobs, long maxJson) {
         this.provider = provider;
         this.active = active;
         this.modelsDir = modelsDir;

@@ -5,15 +5,15 @@ import dev.likeness.server.api.MethodViews;
 import dev.likeness.server.api.SystemViews;
 import dev.likeness.server.api.Version;
 import dev.likeness.server.jobs.JobKinds;
-import dev.likeness.server.jobs.JobService;
+import dev.likeness.server.jobs.JobQueue;
 import io.javalin.http.Context;
 
 /** Health (no token) and version. */
 final class SystemHandlers {
-    private final JobService jobs;
+    private final JobQueue jobs;
     private final boolean py4j;
 
-    SystemHandlers(JobService jobs, boolean py4j) {
+    SystemHandlers(JobQueue jobs, boolean py4j) {
         this.jobs = jobs;
         this.py4j = py4j;
     }

@@ -97,6 +97,24 @@ public final class Job {
         changed();
     }
 
+    /**
+     * Sets everything a reader sees at once, from a shared store this process mirrors (a studio front); the
+     * preview is kept when {@code newPreview} is null.
+     */
+    public synchronized void mirror(JobState now, Instant startedAt, Instant finishedAt, JobError err, int tries,
+            JobProgress latest, PreviewFrame newPreview) {
+        state = now;
+        started = startedAt;
+        finished = finishedAt;
+        error = err;
+        attempts = tries;
+        progress = latest;
+        if (newPreview != null) {
+            preview = newPreview;
+        }
+        changed();
+    }
+
     /** Restores state read from the journal. */
     synchronized void restore(JobState restored, Instant startedAt, Instant finishedAt, JobError err, int tries) {
         state = restored;
@@ -107,19 +125,19 @@ public final class Job {
         changed();
     }
 
-    synchronized void reportProgress(int step, int total, String message) {
+    public synchronized void reportProgress(int step, int total, String message) {
         progress = progress.withMessage(step, total, message == null ? "" : message);
         changed();
     }
 
     /** A training step's loss and learning rate, shown with the progress until the next step. */
-    synchronized void reportTraining(TrainingStep step) {
+    public synchronized void reportTraining(TrainingStep step) {
         progress = JobProgress.of(step, progress.message());
         changed();
     }
 
     /** The latest live preview of this run (not journaled: a preview is only worth something while it is new). */
-    synchronized void reportPreview(PreviewFrame frame) {
+    public synchronized void reportPreview(PreviewFrame frame) {
         preview = frame;
         changed();
     }

@@ -30,11 +30,11 @@ import java.util.stream.Stream;
  * The job table: submit, look up, cancel, and recover after a restart. Jobs run one at a time, in submission
  * order, on the {@link JobWorker}. Every state change is journaled before it is acknowledged.
  */
-public final class JobService implements AutoCloseable {
+public final class JobService implements JobQueue, AutoCloseable {
     public static final String SPEC_FILE = "spec.json";
     /** How long a stop waits for the running job to reach its next step or UNet block. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    static final JobError CANCELLED_BY_USER = new JobError("CANCELLED", "cancelled by the user");
+    public static final JobError CANCELLED_BY_USER = new JobError("CANCELLED", "cancelled by the user");
     private final Path jobsDir;
     private final Map<String, JobRunner> runners;
     private final UploadStore uploads;
@@ -57,15 +57,18 @@ public final class JobService implements AutoCloseable {
         this.worker = new JobWorker(queue, journal, this.runners);
     }
 
+    @Override
     public void start() {
         worker.start();
     }
 
+    @Override
     public boolean hasRunner(String kind) {
         return runners.containsKey(kind);
     }
 
     /** 503 when this build has no runner for the kind (e.g. personalization before its engine exists). */
+    @Override
     public JobRunner requireRunner(String kind) {
         JobRunner runner = runners.get(kind);
         if (runner == null) {
@@ -75,13 +78,15 @@ public final class JobService implements AutoCloseable {
         return runner;
     }
 
-    public Job submit(String kind, JsonNode rawSpec) {
+    /** The embedded queue runs one job at a time in submission order, so {@code submitter} changes nothing. */
+    @Override
+    public Job submit(String kind, JsonNode rawSpec, String submitter) {
         JobRunner runner = requireRunner(kind);
         if (!(rawSpec instanceof ObjectNode)) {
             throw ApiException.badRequest(null, "the job spec must be a JSON object");
         }
         ObjectNode spec = runner.prepare(((ObjectNode) rawSpec).deepCopy());
-        List<Path> inputs = inputFiles(spec);
+        List<Path> inputs = JobInputs.files(spec, uploads, limits);
         synchronized (this) {
             long queued = jobs.values().stream().filter(j -> j.state() == JobState.QUEUED).count();
             if (queued >= limits.maxQueuedJobs()) {
@@ -103,6 +108,7 @@ public final class JobService implements AutoCloseable {
         }
     }
 
+    @Override
     public synchronized Job get(String rawId) {
         String id = SafeName.id("id", rawId);
         Job job = jobs.get(id);
@@ -112,6 +118,7 @@ public final class JobService implements AutoCloseable {
         return job;
     }
 
+    @Override
     public synchronized List<Job> list() {
         return new ArrayList<>(jobs.values());
     }
@@ -121,6 +128,7 @@ public final class JobService implements AutoCloseable {
      * The cancel of a running job is journaled before this returns, so it holds across a kill or a stop: such a job
      * ends CANCELLED after any restart.
      */
+    @Override
     public Job cancel(String rawId) {
         Job job = get(rawId);
         synchronized (this) {
@@ -141,34 +149,8 @@ public final class JobService implements AutoCloseable {
         return job;
     }
 
-    /** The job's latest live preview; 404 NO_PREVIEW while it has none (not asked for, not started, or restarted). */
-    public PreviewFrame latestPreview(Job job) {
-        PreviewFrame frame = job.snapshot().preview();
-        if (frame == null) {
-            throw new ApiException(404, "NO_PREVIEW", "job '" + job.id() + "' has no preview (yet): ask for one with"
-                    + " \"preview\": true in a generate request; a personalize job shows its samples");
-        }
-        return frame;
-    }
-
-    /**
-     * The loss history of a personalize job so far (every step of the run, a resumed run's earlier steps included);
-     * 404 NO_HISTORY for other jobs and before the first step.
-     */
-    public List<TrainingStep> trainingHistory(Job job) throws IOException {
-        Path file = PersonalizeRunner.history(job.dir().resolve("work"));
-        if (!job.kind().equals("personalize") || !Files.isRegularFile(file)) {
-            throw new ApiException(404, "NO_HISTORY", "job '" + job.id() + "' has no training history"
-                    + (job.kind().equals("personalize") ? " yet" : ": only personalize jobs train"));
-        }
-        return TrainingHistory.read(file);
-    }
-
-    public JobResults results(Job job) {
-        return new JobResults(job.dir().resolve("results"));
-    }
-
     /** Asks the running job to stop at its next step or block (it is journaled as interrupted and resumes). */
+    @Override
     public void beginStop() {
         worker.beginStop();
     }
@@ -177,6 +159,7 @@ public final class JobService implements AutoCloseable {
      * Stops the worker, waiting at most {@code grace} for the running job to reach a point where it can stop.
      * Returns false when it did not: the caller must then not free what the job still uses (the model).
      */
+    @Override
     public boolean stop(Duration grace) throws IOException {
         boolean stopped = worker.stop(grace);
         if (stopped) {
@@ -189,25 +172,6 @@ public final class JobService implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop(STOP_GRACE);
-    }
-
-    private List<Path> inputFiles(ObjectNode spec) {
-        JsonNode images = spec.get("images");
-        if (images == null || images.isNull()) {
-            return List.of();
-        }
-        if (!images.isArray()) {
-            throw ApiException.badRequest("images", "images must be an array of upload ids");
-        }
-        if (images.size() > limits.maxImagesPerJob()) {
-            throw new ApiException(413, "TOO_MANY_IMAGES", "a job may use at most " + limits.maxImagesPerJob()
-                    + " images", "images");
-        }
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            files.add(uploads.file("images[" + i + "]", images.get(i).asText(null)));
-        }
-        return files;
     }
 
     private static void writeJobFolder(Job job, ObjectNode spec, List<Path> inputs) throws IOException {

@@ -131,7 +131,7 @@ public final class PersonalizeRunner implements JobRunner {
     }
 
     /** The loss history of the personalize job working in {@code workDir}, as it trains. */
-    static Path history(Path workDir) {
+    public static Path history(Path workDir) {
         return checkpoints(workDir).resolve(ConceptTrainer.HISTORY);
     }
 

@@ -11,7 +11,7 @@ import dev.likeness.server.concepts.ServerConcepts;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.jobs.Job;
 import dev.likeness.server.jobs.JobKinds;
-import dev.likeness.server.jobs.JobService;
+import dev.likeness.server.jobs.JobQueue;
 import dev.likeness.server.uploads.UploadStore;
 import dev.likeness.util.Json;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +20,13 @@ import java.util.function.Supplier;
 
 /** The Py4J façade over the same services the HTTP routes use, with the same limits. */
 public final class GatewayEntryPoint implements GatewayFacade {
-    private final JobService jobs;
+    private final JobQueue jobs;
     private final ServerConcepts concepts;
     private final UploadStore uploads;
     private final Supplier<Object> modelListing;
     private final Limits limits;
 
-    public GatewayEntryPoint(JobService jobs, ServerConcepts concepts, UploadStore uploads,
+    public GatewayEntryPoint(JobQueue jobs, ServerConcepts concepts, UploadStore uploads,
             Supplier<Object> modelListing, Limits limits) {
         this.jobs = jobs;
         this.concepts = concepts;
