@@ -30,6 +30,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks that print JSON.", subcommands = {BenchCommand.Train.class, ServerBench.class, UnetBench.class, GenerateBench.class,
+        QueueBenchCommand.class,
         PreviewBench.class})
 final class BenchCommand {
     /**

@@ -10,14 +10,12 @@ import dev.likeness.server.store.Store;
 import dev.likeness.server.store.StoreSettings;
 import dev.likeness.server.store.StoreWorker;
 import java.io.IOException;
-import java.util.logging.Logger;
 
 /**
  * {@code likeness worker}: a studio GPU worker without HTTP. It loads its model, then claims and runs jobs from the
  * shared store until stopped; a stop hands the running job back to the queue at its next step.
  */
 public final class LikenessWorker implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LikenessWorker.class.getName());
     private final ActiveModel model;
     private final Store store;
     private final StoreWorker worker;
@@ -44,7 +42,6 @@ public final class LikenessWorker implements AutoCloseable {
         StoreWorker worker = new StoreWorker(store, LikenessServer.runners(config, engine, concepts, models, model),
                 modelName, config.dataDir().resolve("worker"));
         worker.start();
-        LOG.info("worker " + worker.id() + " is taking jobs from " + settings.url());
         return new LikenessWorker(model, store, worker);
     }
 

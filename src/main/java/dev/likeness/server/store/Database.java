@@ -83,7 +83,8 @@ public final class Database implements AutoCloseable {
 
     private static String describe(SQLException e) {
         String state = e.getSQLState();
-        if (state != null && state.startsWith("28")) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        if (state != null && state.startsWith("28") || text.contains("no password was provided")) {
             return "the store refused the login (check the user and LIKENESS_STORE_PASSWORD / --store-password-file)";
         }
         if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {

@@ -35,6 +35,8 @@ import java.util.logging.Logger;
 public final class StoreWorker {
     private static final Logger LOG = Logger.getLogger(StoreWorker.class.getName());
     private static final long TICK_MILLIS = 100;
+    /** Work files are looked at every second (a stat each; only a changed checkpoint is copied). */
+    private static final long SYNC_MILLIS = 1000;
     private final SharedJobs jobs;
     private final BlobStore blobs;
     private final Map<String, JobRunner> runners;
@@ -254,6 +256,7 @@ public final class StoreWorker {
             long seenVersion = -1;
             PreviewFrameRef lastPreview = new PreviewFrameRef();
             long lastRenew = 0;
+            long lastSync = 0;
             while (!done) {
                 try {
                     Job.Snapshot s = job.snapshot();
@@ -277,6 +280,9 @@ public final class StoreWorker {
                             cancelRequested = true;
                             job.cancelSignal().cancel();
                         }
+                    }
+                    if (System.currentTimeMillis() - lastSync >= SYNC_MILLIS) {
+                        lastSync = System.currentTimeMillis();
                         syncWork(job.dir().resolve("work"));
                     }
                 } catch (StoreException | IOException e) {

@@ -137,16 +137,18 @@ class StudioProcessesTest {
     @Test
     void killedWorkersJobsMoveOnAndTrainingResumesFromItsCheckpointAndTheOtherFrontServesAKilledFrontsJobs()
             throws Exception {
-        Process w1 = launch("worker", "w1", 40, 2);
-        Process fa = launch("front", "fa", 40, 2);
+        // a 9 s lease renews every 3 s; work files are copied every second all the same (a checkpoint must not wait
+        // for the renewal: this run is killed about a second after it starts)
+        Process w1 = launch("worker", "w1", 40, 9);
+        Process fa = launch("front", "fa", 40, 9);
         RawHttp a = front(fa, "fa");
-        RawHttp b = front(launch("front", "fb", 40, 2), "fb");
+        RawHttp b = front(launch("front", "fb", 40, 9), "fb");
         RawHttp.Response train = submit(a, "personalize", null,
                 "{\"steps\":60,\"checkpointEvery\":5,\"stepMillis\":50}");
         assertEquals(202, train.status(), train.text());
         String trainId = train.json().get("id").asText();
         ServerProcesses.waitForStep(a, trainId, 22, 60_000);
-        Process w2 = launch("worker", "w2", 40, 2);
+        Process w2 = launch("worker", "w2", 40, 9);
         ServerProcesses.waitForStep(b, trainId, 25, 60_000); // w2 is up by now or soon; the job is still on w1
         w1.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         JsonNode trained = TestServers.awaitFinished(b, trainId, 90_000);
@@ -165,7 +167,7 @@ class StudioProcessesTest {
         String genId = gen.json().get("id").asText();
         ServerProcesses.waitForStep(a, genId, 5, 60_000);
         fa.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        Process w3 = launch("worker", "w3", 40, 2);
+        Process w3 = launch("worker", "w3", 40, 9);
         w2.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         JsonNode generated = TestServers.awaitFinished(b, genId, 90_000);
         assertEquals("SUCCEEDED", generated.get("state").asText(), generated.toString());

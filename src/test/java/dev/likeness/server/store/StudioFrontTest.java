@@ -1,0 +1,57 @@
+package dev.likeness.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.server.LikenessServer;
+import dev.likeness.server.support.FakeEngine;
+import dev.likeness.server.support.RawHttp;
+import dev.likeness.server.support.ServerProcesses;
+import dev.likeness.server.support.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A front without a worker shows, previews and cancels a job that runs on another front's local worker. */
+class StudioFrontTest {
+    @TempDir
+    Path dir;
+
+    private LikenessServer front(StoreUrl url, String node, boolean localWorker) throws Exception {
+        StoreSettings settings = PgTestServer.settings(url, node, dir.resolve("shared"), Duration.ofSeconds(6));
+        return LikenessServer.start(TestServers.config(dir.resolve(node))
+                .withConceptsDir(dir.resolve("shared").resolve("concepts")), new FakeEngine(40),
+                new LikenessServer.Studio(settings, localWorker, "demo"));
+    }
+
+    @Test
+    void previewsAndCancelTravelThroughTheStore() throws Exception {
+        StoreUrl url = PgTestServer.get().createDatabase("front");
+        try (LikenessServer withWorker = front(url, "a", true); LikenessServer bare = front(url, "b", false)) {
+            RawHttp b = TestServers.client(bare);
+            RawHttp.Response r = b.postJson("/api/v1/jobs/generate", "{\"prompt\":\"slow\",\"steps\":200,"
+                    + "\"width\":32,\"height\":32,\"preview\":true}");
+            assertEquals(202, r.status(), r.text());
+            String id = r.json().get("id").asText();
+            ServerProcesses.waitForStep(b, id, 5, 30_000);
+            long deadline = System.currentTimeMillis() + 10_000;
+            RawHttp.Response preview;
+            while ((preview = b.get("/api/v1/jobs/" + id + "/preview")).status() == 404
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(200, preview.status(), preview.text());
+            assertEquals("image/png", preview.headers().get("content-type"));
+            long asked = System.currentTimeMillis();
+            assertEquals(200, b.postJson("/api/v1/jobs/" + id + "/cancel", "{}").status());
+            JsonNode done = TestServers.awaitFinished(b, id, 10_000);
+            assertEquals("CANCELLED", done.get("state").asText(), done.toString());
+            assertTrue(System.currentTimeMillis() - asked < 5_000, "the cancel took too long to reach the worker");
+            assertTrue(done.get("progress").get("step").asInt() < 200);
+            JsonNode seenByA = TestServers.client(withWorker).get("/api/v1/jobs/" + id).json();
+            assertEquals("CANCELLED", seenByA.get("state").asText());
+        }
+    }
+}
