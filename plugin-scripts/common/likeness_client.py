@@ -5,8 +5,10 @@ never from their UI thread. Errors are raised as LikenessError subclasses whose 
 """
 
 import base64
+import getpass
 import json
 import os
+import re
 import socket
 import sys
 import time
@@ -138,6 +140,16 @@ def connect(settings=None, runtime=None):
 
 # ---------------------------------------------------------------------------------------------------------------
 
+def submitter_name():
+    """user@host, as the studio queue orders each submitter's jobs (letters, digits and . _ @ + - only)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in this environment
+        user = "user"
+    name = re.sub(r"[^A-Za-z0-9._@+-]", "-", "%s@%s" % (user, socket.gethostname()))
+    return name[:64] or "user"
+
+
 class Client:
     def __init__(self, url, token, timeout=DEFAULT_TIMEOUT, source="settings"):
         self.url = url.rstrip("/")
@@ -151,6 +163,8 @@ class Client:
         headers = {"Accept": accept}
         if self.token:
             headers["Authorization"] = "Bearer " + self.token
+        if method == "POST" and path.startswith(API + "/jobs/"):
+            headers["X-Likeness-Submitter"] = submitter_name()
         if body is not None:
             headers["Content-Type"] = content_type or "application/json"
         req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers)

@@ -69,6 +69,14 @@ class ClientTest(unittest.TestCase):
         method, path, headers = self.fake.state.requests[-1]
         self.assertEqual(headers["Authorization"], "Bearer secret-token")
 
+    def test_jobs_name_their_submitter_for_the_studio_queue(self):
+        name = lc.submitter_name()
+        self.assertRegex(name, r"^[A-Za-z0-9._@+-]{1,64}$")
+        self.assertIn("@", name)
+        self.client.submit("generate", {"prompt": "a cat", "width": 16, "height": 8})
+        method, path, headers = [r for r in self.fake.state.requests if r[0] == "POST"][-1]
+        self.assertEqual(headers.get("X-Likeness-Submitter"), name)
+
     def test_wrong_token_is_named(self):
         with self.assertRaises(lc.WrongToken) as e:
             lc.Client(self.fake.url, "nope", source="runtime.json").concepts()
