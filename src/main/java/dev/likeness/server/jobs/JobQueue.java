@@ -1,6 +1,7 @@
 package dev.likeness.server.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.api.ApiException;
 import dev.likeness.train.TrainingHistory;
@@ -10,6 +11,7 @@ import dev.likeness.train.TrainingStep;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the HTTP and Py4J fronts need of the job queue. {@link JobService} is the embedded queue (a journal, one
@@ -17,10 +19,30 @@ import java.util.List;
  * any number of fronts and workers share the jobs.
  */
 public interface JobQueue {
-    boolean hasRunner(String kind);
+    /** The runners of this build, by job kind (submits are checked with them). */
+    Map<String, JobRunner> runners();
 
-    /** 503 when this build has no runner for the kind. */
-    JobRunner requireRunner(String kind);
+    default boolean hasRunner(String kind) {
+        return runners().containsKey(kind);
+    }
+
+    /** 503 when this build has no runner for the kind (e.g. personalization before its engine exists). */
+    default JobRunner requireRunner(String kind) {
+        JobRunner runner = runners().get(kind);
+        if (runner == null) {
+            throw new ApiException(503, "NO_RUNNER", "this server cannot run '" + kind + "' jobs yet: no engine for "
+                    + "that job kind is installed in this build");
+        }
+        return runner;
+    }
+
+    /** A copy of the submitted spec to normalize; 400 unless it is a JSON object. */
+    static ObjectNode specCopy(JsonNode rawSpec) {
+        if (!(rawSpec instanceof ObjectNode)) {
+            throw ApiException.badRequest(null, "the job spec must be a JSON object");
+        }
+        return ((ObjectNode) rawSpec).deepCopy();
+    }
 
     /** {@code submitter} names who asked (the {@code X-Likeness-Submitter} header); null when nobody said. */
     Job submit(String kind, JsonNode rawSpec, String submitter);

@@ -63,29 +63,14 @@ public final class JobService implements JobQueue, AutoCloseable {
     }
 
     @Override
-    public boolean hasRunner(String kind) {
-        return runners.containsKey(kind);
-    }
-
-    /** 503 when this build has no runner for the kind (e.g. personalization before its engine exists). */
-    @Override
-    public JobRunner requireRunner(String kind) {
-        JobRunner runner = runners.get(kind);
-        if (runner == null) {
-            throw new ApiException(503, "NO_RUNNER", "this server cannot run '" + kind + "' jobs yet: no engine for "
-                    + "that job kind is installed in this build");
-        }
-        return runner;
+    public Map<String, JobRunner> runners() {
+        return runners;
     }
 
     /** The embedded queue runs one job at a time in submission order, so {@code submitter} changes nothing. */
     @Override
     public Job submit(String kind, JsonNode rawSpec, String submitter) {
-        JobRunner runner = requireRunner(kind);
-        if (!(rawSpec instanceof ObjectNode)) {
-            throw ApiException.badRequest(null, "the job spec must be a JSON object");
-        }
-        ObjectNode spec = runner.prepare(((ObjectNode) rawSpec).deepCopy());
+        ObjectNode spec = requireRunner(kind).prepare(JobQueue.specCopy(rawSpec));
         List<Path> inputs = JobInputs.files(spec, uploads, limits);
         synchronized (this) {
             long queued = jobs.values().stream().filter(j -> j.state() == JobState.QUEUED).count();

@@ -72,27 +72,14 @@ public final class SharedJobQueue implements JobQueue {
     }
 
     @Override
-    public boolean hasRunner(String kind) {
-        return runners.containsKey(kind);
-    }
-
-    @Override
-    public JobRunner requireRunner(String kind) {
-        JobRunner runner = runners.get(kind);
-        if (runner == null) {
-            throw new ApiException(503, "NO_RUNNER", "this server cannot run '" + kind + "' jobs: no engine for that "
-                    + "job kind is installed in this build");
-        }
-        return runner;
+    public Map<String, JobRunner> runners() {
+        return runners;
     }
 
     @Override
     public Job submit(String kind, JsonNode rawSpec, String submitter) {
         JobRunner runner = requireRunner(kind);
-        if (!(rawSpec instanceof ObjectNode)) {
-            throw ApiException.badRequest(null, "the job spec must be a JSON object");
-        }
-        ObjectNode spec = ((ObjectNode) rawSpec).deepCopy();
+        ObjectNode spec = JobQueue.specCopy(rawSpec);
         JsonNode modelNode = spec.remove(MODEL_FIELD);
         String model = modelNode == null || modelNode.isNull() ? null
                 : SafeName.model(MODEL_FIELD, modelNode.asText(null));
