@@ -152,7 +152,10 @@ def submitter_name():
 
 class Client:
     def __init__(self, url, token, timeout=DEFAULT_TIMEOUT, source="settings"):
-        self.url = url.rstrip("/")
+        # a studio gives several fronts ("http://a:7487, http://b:7487", one token for all): when the one in use
+        # cannot be reached the client moves to the next that answers
+        self.urls = [u.rstrip("/") for u in re.split(r"[,\s]+", url.strip()) if u] or [url.rstrip("/")]
+        self.url = self.urls[0]
         self.token = token
         self.timeout = timeout
         self.source = source
@@ -167,13 +170,25 @@ class Client:
             headers["X-Likeness-Submitter"] = submitter_name()
         if body is not None:
             headers["Content-Type"] = content_type or "application/json"
-        req = urllib.request.Request(self.url + path, data=body, method=method, headers=headers)
-        try:
-            return urllib.request.urlopen(req, timeout=timeout or self.timeout)
-        except urllib.error.HTTPError as e:
-            raise self._http_error(e)
-        except (urllib.error.URLError, ConnectionError, socket.timeout, OSError) as e:
-            reason = getattr(e, "reason", e)
+        first_error = None
+        start = self.urls.index(self.url) if self.url in self.urls else 0
+        for url in self.urls[start:] + self.urls[:start]:
+            req = urllib.request.Request(url + path, data=body, method=method, headers=headers)
+            try:
+                response = urllib.request.urlopen(req, timeout=timeout or self.timeout)
+                self.url = url
+                return response
+            except urllib.error.HTTPError as e:
+                self.url = url
+                raise self._http_error(e)
+            except (urllib.error.URLError, ConnectionError, socket.timeout, OSError) as e:
+                first_error = first_error or e
+                reason = getattr(e, "reason", e)
+                # a refused connection never reached the server, so even a submit is safe to send to another front
+                if method != "GET" and not isinstance(reason, ConnectionRefusedError):
+                    break
+        if first_error is not None:
+            reason = getattr(first_error, "reason", first_error)
             raise ServerNotRunning(
                 "Cannot reach the Likeness server at %s (%s). Is it running? Start it with "
                 "'bridge-server/likeness serve', or check the URL in Likeness > Settings." % (self.url, reason))

@@ -77,6 +77,16 @@ class ClientTest(unittest.TestCase):
         method, path, headers = [r for r in self.fake.state.requests if r[0] == "POST"][-1]
         self.assertEqual(headers.get("X-Likeness-Submitter"), name)
 
+    def test_a_studio_client_moves_to_the_next_front_when_one_is_gone(self):
+        dead = "http://127.0.0.1:%d" % free_port()
+        client = lc.Client(dead + ", " + self.fake.url, "secret-token", timeout=3)
+        self.assertIn("model demo", client.check())
+        self.assertEqual(client.url, self.fake.url)
+        job = client.submit("generate", {"prompt": "a cat", "width": 16, "height": 8})
+        self.assertTrue(job["id"])
+        with self.assertRaises(lc.ServerNotRunning):
+            lc.Client(dead, "secret-token", timeout=3).version()
+
     def test_wrong_token_is_named(self):
         with self.assertRaises(lc.WrongToken) as e:
             lc.Client(self.fake.url, "nope", source="runtime.json").concepts()

@@ -7,6 +7,7 @@ import dev.likeness.server.jobs.LoadModelRunner;
 import dev.likeness.server.config.ServerConfig;
 import dev.likeness.util.AppDirs;
 import dev.likeness.server.security.HostCheck;
+import dev.likeness.server.security.SecretFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "With --store: only a front (HTTP and Py4J for the editors); jobs run on `likeness worker`s.")
     boolean noLocalWorker;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "With --store: the access token every front of the studio shares (owner-only file, one "
+                    + "line, 32+ characters), so an editor given several fronts can move to another.")
+    Path tokenFile;
+
     private final EngineBinding engine;
 
     /** {@code engine} supplies model loading and the personalize/retouch runners. */
@@ -94,6 +100,11 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try {
             ServerConfig config = config();
+            if (tokenFile != null && !store.enabled()) {
+                err.println("error: --token-file is for a studio's fronts (with --store); a single server makes its "
+                        + "own token");
+                return 2;
+            }
             if (!HostCheck.isLoopback(host)) {
                 if (!allowRemote) {
                     err.println("error: refusing to listen on " + host + " without --allow-remote "
@@ -107,7 +118,8 @@ public final class ServeCommand implements Callable<Integer> {
             CountDownLatch stopped = new CountDownLatch(1);
             LikenessServer server = LikenessServer.start(config, engine, store.enabled()
                     ? new LikenessServer.Studio(store.settings(StoreOptions.device()), !noLocalWorker,
-                            model == null ? LoadModelRunner.DEMO : model) : null);
+                            model == null ? LoadModelRunner.DEMO : model,
+                            tokenFile == null ? null : SecretFile.read(tokenFile, "--token-file")) : null);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     server.close();

@@ -45,8 +45,18 @@ public final class LikenessServer implements AutoCloseable {
     private final StoreWorker localWorker;
     private final Store store;
 
-    /** A studio front's store, and whether this process also runs a worker (on model {@code modelName}). */
-    public record Studio(StoreSettings settings, boolean localWorker, String modelName) {}
+    /**
+     * A studio front's store, whether this process also runs a worker (on model {@code modelName}), and the access
+     * token every front of the studio shares (null: a new random one), so an editor can move to another front.
+     */
+    public record Studio(StoreSettings settings, boolean localWorker, String modelName, String sharedToken) {
+        public Studio {
+            if (sharedToken != null && sharedToken.length() < 32) {
+                throw new IllegalArgumentException("the shared token must be at least 32 characters (e.g. the "
+                        + "output of: openssl rand -hex 32)");
+            }
+        }
+    }
 
     private LikenessServer(ServerConfig config, String token, ActiveModel model, JobQueue jobs, HttpApi http,
             GuardedGatewayServer gateway, UploadStore uploads, StoreWorker localWorker, Store store) {
@@ -71,7 +81,7 @@ public final class LikenessServer implements AutoCloseable {
      */
     public static LikenessServer start(ServerConfig config, EngineBinding engine, Studio studio) throws IOException {
         checkBinding(config);
-        String token = Tokens.newToken();
+        String token = studio != null && studio.sharedToken() != null ? studio.sharedToken() : Tokens.newToken();
         ServerConcepts concepts = new ServerConcepts(ConceptLibrary.open(config.conceptsDir()));
         UploadStore uploads = new UploadStore(config.uploadsDir(), config.limits());
         uploads.expire();

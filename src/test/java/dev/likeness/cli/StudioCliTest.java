@@ -44,6 +44,16 @@ class StudioCliTest {
     }
 
     @Test
+    void aTokenFileIsForStudioFrontsOnly() throws Exception {
+        Path token = dir.resolve("token");
+        java.nio.file.Files.writeString(token, "x".repeat(40));
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions
+                .fromString("rw-------"));
+        assertOneLineError(CliTest.run("serve", "--token-file", token.toString(), "--data-dir", dir.toString(),
+                "--port", "0"), "--token-file is for a studio's fronts");
+    }
+
+    @Test
     void aLeaseOutOfRangeIsRefused() {
         assertOneLineError(CliTest.run("bench", "queue", "--store", "postgresql://studio@127.0.0.1:1/likeness",
                 "--lease", "1"), "--lease must be between 2 and 3600 seconds");

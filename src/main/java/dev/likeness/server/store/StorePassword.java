@@ -1,14 +1,9 @@
 package dev.likeness.server.store;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import dev.likeness.server.security.SecretFile;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The store's password: from a file only its owner can read ({@code --store-password-file}, mode 0600 or 0400), else
@@ -16,10 +11,6 @@ import java.util.Set;
  */
 public final class StorePassword {
     public static final String ENV = "LIKENESS_STORE_PASSWORD";
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
-
     private StorePassword() {}
 
     public static String resolve(Path file, Map<String, String> env) throws IOException {
@@ -31,18 +22,6 @@ public final class StorePassword {
     }
 
     static String read(Path file) throws IOException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException("--store-password-file " + file + " is not a regular file");
-        }
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-        if (perms.stream().anyMatch(OTHERS::contains)) {
-            throw new IllegalArgumentException("--store-password-file " + file + " can be read by others: make it "
-                    + "owner-only (chmod 600)");
-        }
-        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-        if (text.isEmpty() || text.contains("\n")) {
-            throw new IllegalArgumentException("--store-password-file " + file + " must hold the password on one line");
-        }
-        return text;
+        return SecretFile.read(file, "--store-password-file");
     }
 }

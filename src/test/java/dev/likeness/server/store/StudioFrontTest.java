@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A front without a worker shows, previews and cancels a job that runs on another front's local worker. */
 class StudioFrontTest {
+    private static final String SHARED_TOKEN = "0123456789abcdef0123456789abcdef-studio";
     @TempDir
     Path dir;
 
@@ -23,7 +24,16 @@ class StudioFrontTest {
         StoreSettings settings = PgTestServer.settings(url, node, dir.resolve("shared"), Duration.ofSeconds(6));
         return LikenessServer.start(TestServers.config(dir.resolve(node))
                 .withConceptsDir(dir.resolve("shared").resolve("concepts")), new FakeEngine(40),
-                new LikenessServer.Studio(settings, localWorker, "demo"));
+                new LikenessServer.Studio(settings, localWorker, "demo", SHARED_TOKEN));
+    }
+
+    @Test
+    void aSharedTokenShorterThan32CharactersIsRefused() {
+        StoreSettings settings = PgTestServer.settings(new StoreUrl("u", "h", 1, "d"), "n", null,
+                Duration.ofSeconds(6));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new LikenessServer.Studio(settings, false, "demo", "short"));
+        assertTrue(e.getMessage().contains("at least 32"), e.getMessage());
     }
 
     @Test
@@ -50,7 +60,8 @@ class StudioFrontTest {
             assertEquals("CANCELLED", done.get("state").asText(), done.toString());
             assertTrue(System.currentTimeMillis() - asked < 5_000, "the cancel took too long to reach the worker");
             assertTrue(done.get("progress").get("step").asInt() < 200);
-            JsonNode seenByA = TestServers.client(withWorker).get("/api/v1/jobs/" + id).json();
+            RawHttp a = new RawHttp(withWorker.port(), SHARED_TOKEN); // one token for every front of the studio
+            JsonNode seenByA = a.get("/api/v1/jobs/" + id).json();
             assertEquals("CANCELLED", seenByA.get("state").asText());
         }
     }

@@ -24,7 +24,7 @@ public final class StudioTestMain {
         ServerConfig config = TestServers.config(data).withConceptsDir(shared.resolve("concepts"));
         FakeEngine engine = new FakeEngine(Long.parseLong(args[5]));
         AutoCloseable running = args[0].equals("front")
-                ? LikenessServer.start(config, engine, new LikenessServer.Studio(settings, false, "demo"))
+                ? LikenessServer.start(config, engine, new LikenessServer.Studio(settings, false, "demo", null))
                 : LikenessWorker.start(config, engine, settings, "demo");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
