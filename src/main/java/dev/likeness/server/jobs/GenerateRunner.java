@@ -52,7 +52,8 @@ public final class GenerateRunner implements JobRunner {
         if (seed == null) {
             spec.put("seed", SEEDS.nextLong() & 0xffffffffL); // fixed now, so a re-run after restart matches
         }
-        List<String> names = r.strings("concepts", 8, 64);
+        List<String> names = ConceptRefs.withMentioned(r.strings("concepts", ConceptRefs.MAX_PER_JOB, 64),
+                spec.path("prompt").asText("") + " " + spec.path("negativePrompt").asText(""), concepts.list());
         ArrayNode checked = spec.putArray("concepts");
         for (int i = 0; i < names.size(); i++) {
             try {

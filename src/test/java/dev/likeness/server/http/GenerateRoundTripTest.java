@@ -106,6 +106,21 @@ class GenerateRoundTripTest {
     }
 
     @Test
+    void aConceptsTokenInThePromptAppliesItWithoutListingIt() throws Exception {
+        // before, the server applied only listed concepts: a process that had trained <my-cat> knew the token but had
+        // no rows for it ("token id beyond the vocabulary"), another read it as plain text
+        RawHttp.Response submit = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"<my-cat> on a sofa\","
+                + "\"seed\":4,\"steps\":2,\"width\":8,\"height\":8}");
+        assertEquals(202, submit.status(), submit.text());
+        JsonNode done = TestServers.awaitFinished(http, submit.json().get("id").asText(), 20_000);
+        assertEquals("SUCCEEDED", done.get("state").asText(), done.toString());
+        assertEquals("[\"my-cat\"]", done.get("results").get(0).get("metadata").get("concepts").toString());
+        JsonNode plain = TestServers.awaitFinished(http, http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"a cat\","
+                + "\"steps\":1,\"width\":8,\"height\":8}").json().get("id").asText(), 20_000);
+        assertEquals("[]", plain.get("results").get(0).get("metadata").get("concepts").toString());
+    }
+
+    @Test
     void eventsOfAFinishedJobEndAtOnce() throws Exception {
         String id = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"quick\",\"steps\":1,\"width\":8,"
                 + "\"height\":8}").json().get("id").asText();
