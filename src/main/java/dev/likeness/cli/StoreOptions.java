@@ -27,7 +27,7 @@ final class StoreOptions {
     Path shared;
 
     @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long a worker's claim on a job lasts without a renewal (renewed every third of it); "
+            description = "How long a worker's claim on a job lasts without a renewal (renewed every second); "
                     + "a killed worker's job moves on after this. Default: ${DEFAULT-VALUE}.")
     int leaseSeconds;
 

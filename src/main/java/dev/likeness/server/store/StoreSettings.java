@@ -29,9 +29,13 @@ public record StoreSettings(StoreUrl url, String password, Path sharedDir, Strin
         }
     }
 
-    /** Renewals come three times per lease, so two can be lost before another worker takes the job. */
+    /**
+     * Renewals come every second (at least three times per lease, so two can be lost before another worker takes the
+     * job); each also brings a cancel to the worker, so a cancel takes a second at most.
+     */
     Duration renewEvery() {
-        return lease.dividedBy(3);
+        Duration third = lease.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
     }
 
     @Override
