@@ -40,6 +40,24 @@ final class StoreOptions {
         return "cpu, " + Runtime.getRuntime().availableProcessors() + " cores";
     }
 
+    @Option(names = "--memory-gb", paramLabel = "GB",
+            description = "Memory this worker has for jobs (on a GPU box: the GPU's); it claims no job whose "
+                    + "minMemoryGb is larger. Default: this machine's memory.")
+    Double memoryGb;
+
+    private long memoryMb() {
+        if (memoryGb != null) {
+            if (memoryGb <= 0 || memoryGb > 4096) {
+                throw new IllegalArgumentException("--memory-gb must be above 0 and at most 4096");
+            }
+            return Math.round(memoryGb * 1024);
+        }
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() >> 20
+                : Runtime.getRuntime().maxMemory() >> 20;
+    }
+
     boolean enabled() {
         return store != null;
     }
@@ -54,7 +72,8 @@ final class StoreOptions {
             throw new IllegalArgumentException("--node must be 1-64 letters, digits or . _ -");
         }
         return new StoreSettings(StoreUrl.parse(store), StorePassword.resolve(passwordFile, System.getenv()),
-                shared == null ? null : shared.toAbsolutePath(), id, host, device, Duration.ofSeconds(leaseSeconds),
+                shared == null ? null : shared.toAbsolutePath(), id, host, device, memoryMb(),
+                Duration.ofSeconds(leaseSeconds),
                 Duration.ofSeconds(10), StoreSettings.DEFAULT_TABLE_LIMIT, Duration.ofMinutes(10));
     }
 

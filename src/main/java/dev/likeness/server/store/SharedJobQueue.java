@@ -36,6 +36,8 @@ import java.util.logging.Logger;
 public final class SharedJobQueue implements JobQueue {
     /** The optional spec field naming the model a job runs on (the worker switches to it). */
     public static final String MODEL_FIELD = "model";
+    /** The optional spec field giving the memory (GB) a worker must have to take the job. */
+    public static final String MEMORY_FIELD = "minMemoryGb";
     private static final Logger LOG = Logger.getLogger(SharedJobQueue.class.getName());
     private static final int POLL_MILLIS = 1000;
     /**
@@ -83,6 +85,15 @@ public final class SharedJobQueue implements JobQueue {
         JsonNode modelNode = spec.remove(MODEL_FIELD);
         String model = modelNode == null || modelNode.isNull() ? null
                 : SafeName.model(MODEL_FIELD, modelNode.asText(null));
+        JsonNode memoryNode = spec.remove(MEMORY_FIELD);
+        Long minMemoryMb = null;
+        if (memoryNode != null && !memoryNode.isNull()) {
+            if (!memoryNode.isNumber() || memoryNode.asDouble() <= 0 || memoryNode.asDouble() > 4096) {
+                throw ApiException.badRequest(MEMORY_FIELD, MEMORY_FIELD + " must be a number of GB, above 0 and at "
+                        + "most 4096");
+            }
+            minMemoryMb = Math.round(memoryNode.asDouble() * 1024);
+        }
         spec = runner.prepare(spec);
         List<Path> inputs = JobInputs.files(spec, uploads, limits);
         long queued = jobs.queuedCount();
@@ -103,7 +114,7 @@ public final class SharedJobQueue implements JobQueue {
         }
         String id = "j" + Tokens.randomHex(10);
         try {
-            jobs.insert(new SharedJobs.NewJob(id, kind, Json.write(spec), pngs, submitter, model));
+            jobs.insert(new SharedJobs.NewJob(id, kind, Json.write(spec), pngs, submitter, model, minMemoryMb));
         } catch (StoreException e) {
             throw unavailable(e);
         }

@@ -31,7 +31,13 @@ final class SharedJobs {
     private static final String CHANGED = "change_seq = nextval('likeness_change_seq')";
     private final Database db;
 
-    record NewJob(String id, String kind, String specJson, List<byte[]> inputs, String submitter, String model) {}
+    /** {@code minMemoryMb}: what a worker must have to take the job (null: any worker). */
+    record NewJob(String id, String kind, String specJson, List<byte[]> inputs, String submitter, String model,
+            Long minMemoryMb) {
+        NewJob(String id, String kind, String specJson, List<byte[]> inputs, String submitter, String model) {
+            this(id, kind, specJson, inputs, submitter, model, null);
+        }
+    }
 
     /** A claimed job: {@code attempt} 1 is the first run, more means an earlier run was interrupted. */
     record Claim(String id, String kind, String specJson, int inputs, int attempt) {}
@@ -57,14 +63,15 @@ final class SharedJobs {
     void insert(NewJob job) {
         db.transaction(c -> {
             try (PreparedStatement st = c.prepareStatement("INSERT INTO likeness_jobs (id, seq, kind, spec, inputs, "
-                    + "submitter, model, state, " + "change_seq) VALUES (?, nextval('likeness_job_seq'), ?, ?::jsonb, "
-                    + "?, ?, ?, 'QUEUED', nextval('likeness_change_seq')) ON CONFLICT (id) DO NOTHING")) {
+                    + "submitter, model, min_memory_mb, state, change_seq) VALUES (?, nextval('likeness_job_seq'), ?, "
+                    + "?::jsonb, ?, ?, ?, ?, 'QUEUED', nextval('likeness_change_seq')) ON CONFLICT (id) DO NOTHING")) {
                 st.setString(1, job.id());
                 st.setString(2, job.kind());
                 st.setString(3, job.specJson());
                 st.setInt(4, job.inputs().size());
                 st.setString(5, job.submitter());
                 st.setString(6, job.model());
+                st.setObject(7, job.minMemoryMb());
                 if (st.executeUpdate() == 0) {
                     return null;
                 }
@@ -100,6 +107,11 @@ final class SharedJobs {
      * job for a model another live worker has loaded is left to that worker for {@code preferFor}.
      */
     Claim claim(String worker, List<String> kinds, String model, Duration lease, Duration preferFor) {
+        return claim(worker, kinds, model, Long.MAX_VALUE, lease, preferFor);
+    }
+
+    /** {@link #claim}, skipping jobs that need more than this worker's {@code memoryMb}. */
+    Claim claim(String worker, List<String> kinds, String model, long memoryMb, Duration lease, Duration preferFor) {
         return db.transaction(c -> {
             reap(c);
             try (PreparedStatement st = c.prepareStatement("""
@@ -107,6 +119,7 @@ final class SharedJobs {
                       SELECT j.id FROM likeness_jobs j
                       WHERE (j.state = 'QUEUED' OR (j.state = 'RUNNING' AND j.lease_expires < now()))
                         AND NOT j.cancel_requested AND j.kind = ANY (?)
+                        AND (j.min_memory_mb IS NULL OR j.min_memory_mb <= ?)
                         AND (j.submitter IS NULL OR NOT EXISTS (
                           SELECT 1 FROM likeness_jobs e WHERE e.submitter = j.submitter AND e.seq < j.seq
                             AND e.state IN ('QUEUED', 'RUNNING')))
@@ -122,13 +135,14 @@ final class SharedJobs {
                     \n FROM next WHERE u.id = next.id
                     RETURNING u.id, u.kind, u.spec::text, u.inputs, u.attempts""")) {
                 st.setArray(1, c.createArrayOf("text", kinds.toArray()));
-                st.setString(2, model);
-                st.setDouble(3, seconds(preferFor));
-                st.setString(4, worker);
-                st.setDouble(5, seconds(lease) * 2);
-                st.setString(6, model);
-                st.setString(7, worker);
-                st.setDouble(8, seconds(lease));
+                st.setLong(2, memoryMb);
+                st.setString(3, model);
+                st.setDouble(4, seconds(preferFor));
+                st.setString(5, worker);
+                st.setDouble(6, seconds(lease) * 2);
+                st.setString(7, model);
+                st.setString(8, worker);
+                st.setDouble(9, seconds(lease));
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
                         return null;

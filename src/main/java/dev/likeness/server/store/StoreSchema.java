@@ -13,7 +13,7 @@ import java.util.List;
  * fronts and workers starting together migrate once. A store newer than this build is refused.
  */
 final class StoreSchema {
-    static final List<String> MIGRATIONS = List.of("V1__jobs.sql");
+    static final List<String> MIGRATIONS = List.of("V1__jobs.sql", "V2__memory_fit.sql");
     private static final long LOCK = 0x4c696b656e657373L; // "Likeness"
 
     private StoreSchema() {}

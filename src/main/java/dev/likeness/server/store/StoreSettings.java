@@ -13,13 +13,14 @@ import java.time.Duration;
  * @param nodeId               this process's name among the workers and fronts
  * @param host                 this machine's name, as workers advertise it
  * @param device               what this worker computes on, as it advertises it
+ * @param memoryMb             the memory this worker has for jobs; it claims none that asks for more
  * @param lease                how long a claimed job stays this worker's without a renewal
  * @param preferLoadedModelFor how long a job for a model another worker has loaded waits for that worker
  * @param tableLimit           files up to this size are kept in PostgreSQL, larger ones in {@code sharedDir}
  * @param reconnectFor         how long a store call keeps retrying while PostgreSQL is unreachable
  */
 public record StoreSettings(StoreUrl url, String password, Path sharedDir, String nodeId, String host, String device,
-        Duration lease, Duration preferLoadedModelFor, long tableLimit, Duration reconnectFor) {
+        long memoryMb, Duration lease, Duration preferLoadedModelFor, long tableLimit, Duration reconnectFor) {
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final long DEFAULT_TABLE_LIMIT = 64L << 20;
 

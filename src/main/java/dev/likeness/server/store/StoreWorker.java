@@ -101,8 +101,8 @@ public final class StoreWorker {
                         advertise(null);
                         advertised = System.currentTimeMillis();
                     }
-                    SharedJobs.Claim claim = jobs.claim(id(), List.copyOf(runners.keySet()), model, settings.lease(),
-                            settings.preferLoadedModelFor());
+                    SharedJobs.Claim claim = jobs.claim(id(), List.copyOf(runners.keySet()), model,
+                            settings.memoryMb(), settings.lease(), settings.preferLoadedModelFor());
                     if (claim == null) {
                         listener.await(500);
                         continue;
@@ -119,9 +119,8 @@ public final class StoreWorker {
     }
 
     private void advertise(String runningJob) {
-        Runtime rt = Runtime.getRuntime();
-        jobs.advertise(new SharedJobs.WorkerInfo(id(), settings.host(), settings.device(), rt.maxMemory(), model,
-                List.copyOf(runners.keySet()), runningJob));
+        jobs.advertise(new SharedJobs.WorkerInfo(id(), settings.host(), settings.device(), settings.memoryMb() << 20,
+                model, List.copyOf(runners.keySet()), runningJob));
     }
 
     private void runClaim(SharedJobs.Claim claim) {

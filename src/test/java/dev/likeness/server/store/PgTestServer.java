@@ -96,7 +96,7 @@ public final class PgTestServer {
     }
 
     public static StoreSettings settings(StoreUrl url, String node, Path shared, Duration lease) {
-        return new StoreSettings(url, null, shared, node, "localhost", "cpu", lease, Duration.ofSeconds(2),
+        return new StoreSettings(url, null, shared, node, "localhost", "cpu", 4096, lease, Duration.ofSeconds(2),
                 StoreSettings.DEFAULT_TABLE_LIMIT, Duration.ofSeconds(60));
     }
 

@@ -132,6 +132,15 @@ class SharedJobsTest {
     }
 
     @Test
+    void aWorkerClaimsOnlyJobsThatFitItsMemory() {
+        jobs.insert(new SharedJobs.NewJob("big", "generate", "{}", List.of(), null, null, 24_576L));
+        jobs.insert(new SharedJobs.NewJob("small", "generate", "{}", List.of(), null, null, 4_096L));
+        assertEquals("small", jobs.claim("laptop", KINDS, null, 8_192, LEASE, Duration.ZERO).id());
+        assertNull(jobs.claim("laptop", KINDS, null, 8_192, LEASE, Duration.ZERO));
+        assertEquals("big", jobs.claim("gpu-box", KINDS, null, 81_920, LEASE, Duration.ZERO).id());
+    }
+
+    @Test
     void aWorkerClaimsOnlyKindsItRuns() {
         jobs.insert(new SharedJobs.NewJob("p1", "personalize", "{}", List.of(), null, null));
         assertNull(jobs.claim("w", KINDS, null, LEASE, Duration.ZERO));

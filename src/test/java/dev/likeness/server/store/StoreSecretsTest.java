@@ -58,7 +58,7 @@ class StoreSecretsTest {
     void settingsNeverPrintThePassword() {
         StoreSettings s = PgTestServer.settings(new StoreUrl("u", "h", 1, "d"), "n", null,
                 StoreSettings.DEFAULT_LEASE);
-        StoreSettings withSecret = new StoreSettings(s.url(), "hunter2", null, "n", "h", "cpu", s.lease(),
+        StoreSettings withSecret = new StoreSettings(s.url(), "hunter2", null, "n", "h", "cpu", 1, s.lease(),
                 s.preferLoadedModelFor(), s.tableLimit(), s.reconnectFor());
         assertFalse(withSecret.toString().contains("hunter2"));
     }

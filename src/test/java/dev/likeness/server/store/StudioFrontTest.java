@@ -29,6 +29,24 @@ class StudioFrontTest {
     }
 
     @Test
+    void aJobNeedingMoreMemoryThanAnyWorkerHasWaitsAndABadAmountIsRefused() throws Exception {
+        StoreUrl url = PgTestServer.get().createDatabase("memory");
+        try (LikenessServer server = front(url, "a", true)) { // its worker has 4 GB (PgTestServer.settings)
+            RawHttp http = TestServers.client(server);
+            RawHttp.Response bad = http.postJson("/api/v1/jobs/generate",
+                    "{\"prompt\":\"x\",\"minMemoryGb\":\"lots\"}");
+            assertEquals(400, bad.status());
+            assertTrue(bad.text().contains("minMemoryGb"), bad.text());
+            String big = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"x\",\"steps\":1,\"width\":8,"
+                    + "\"height\":8,\"minMemoryGb\":80}").json().get("id").asText();
+            String small = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"x\",\"steps\":1,\"width\":8,"
+                    + "\"height\":8,\"minMemoryGb\":2}").json().get("id").asText();
+            assertEquals("SUCCEEDED", TestServers.awaitFinished(http, small, 20_000).get("state").asText());
+            assertEquals("QUEUED", http.get("/api/v1/jobs/" + big).json().get("state").asText());
+        }
+    }
+
+    @Test
     void aSharedTokenShorterThan32CharactersIsRefused() {
         StoreSettings settings = PgTestServer.settings(new StoreUrl("u", "h", 1, "d"), "n", null,
                 Duration.ofSeconds(6));

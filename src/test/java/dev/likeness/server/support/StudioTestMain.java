@@ -19,7 +19,7 @@ public final class StudioTestMain {
         Path data = Path.of(args[1]);
         Path shared = Path.of(args[3]);
         StoreSettings settings = new StoreSettings(StoreUrl.parse(args[2]), null, shared, args[4], "localhost", "cpu",
-                Duration.ofSeconds(Long.parseLong(args[6])), Duration.ofSeconds(2), StoreSettings.DEFAULT_TABLE_LIMIT,
+                4096, Duration.ofSeconds(Long.parseLong(args[6])), Duration.ofSeconds(2), StoreSettings.DEFAULT_TABLE_LIMIT,
                 Duration.ofSeconds(120));
         ServerConfig config = TestServers.config(data).withConceptsDir(shared.resolve("concepts"));
         FakeEngine engine = new FakeEngine(Long.parseLong(args[5]));
