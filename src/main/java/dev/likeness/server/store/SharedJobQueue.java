@@ -6,6 +6,7 @@ import dev.likeness.server.api.ApiException;
 import dev.likeness.server.config.Limits;
 import dev.likeness.server.jobs.Job;
 import dev.likeness.server.jobs.JobInputs;
+import dev.likeness.server.jobs.JobKinds;
 import dev.likeness.server.jobs.JobQueue;
 import dev.likeness.server.jobs.JobResults;
 import dev.likeness.server.jobs.JobRunner;
@@ -82,7 +83,8 @@ public final class SharedJobQueue implements JobQueue {
     public Job submit(String kind, JsonNode rawSpec, String submitter) {
         JobRunner runner = requireRunner(kind);
         ObjectNode spec = JobQueue.specCopy(rawSpec);
-        JsonNode modelNode = spec.remove(MODEL_FIELD);
+        // a load-model job's own "model" is what it loads; for every other kind it is where the job runs
+        JsonNode modelNode = kind.equals(JobKinds.LOAD_MODEL) ? null : spec.remove(MODEL_FIELD);
         String model = modelNode == null || modelNode.isNull() ? null
                 : SafeName.model(MODEL_FIELD, modelNode.asText(null));
         JsonNode memoryNode = spec.remove(MEMORY_FIELD);

@@ -153,6 +153,9 @@ public final class StoreWorker {
             runner.run(new JobContext(claim.id(), claim.kind(), spec, inputs, work, job::reportProgress, cancel,
                     claim.attempt() > 1, results, job::reportPreview, job::reportTraining));
             live.stop(updater);
+            if (claim.kind().equals(JobKinds.LOAD_MODEL)) {
+                model = spec.path("model").asText(model); // what this worker now advertises
+            }
             if (!live.lost) {
                 finish(claim.id(), JobState.SUCCEEDED, null, dir.resolve("results"));
             }
@@ -194,6 +197,9 @@ public final class StoreWorker {
 
     /** A job that names a model runs on it: the worker switches first (the load-model runner does the switch). */
     private void switchModelFor(ObjectNode spec, Job job, JobResults scratch) throws Exception {
+        if (job.kind().equals(JobKinds.LOAD_MODEL)) {
+            return; // its "model" is what it loads
+        }
         String wanted = spec.path(SharedJobQueue.MODEL_FIELD).asText(null);
         spec.remove(SharedJobQueue.MODEL_FIELD);
         if (wanted == null || wanted.equals(model)) {

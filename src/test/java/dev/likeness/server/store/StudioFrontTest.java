@@ -47,6 +47,30 @@ class StudioFrontTest {
     }
 
     @Test
+    void aJobNamingAModelMovesItsWorkerToItAndTheWorkerSaysSo() throws Exception {
+        StoreUrl url = PgTestServer.get().createDatabase("models");
+        java.nio.file.Files.createDirectories(dir.resolve("a/models"));
+        java.nio.file.Files.write(dir.resolve("a/models/tiny.safetensors"), new byte[16]);
+        try (LikenessServer server = front(url, "a", true);
+                Store store = Store.open(PgTestServer.settings(url, "check", null, StoreSettings.DEFAULT_LEASE))) {
+            RawHttp http = TestServers.client(server);
+            String id = http.postJson("/api/v1/jobs/generate", "{\"prompt\":\"x\",\"steps\":1,\"width\":8,"
+                    + "\"height\":8,\"model\":\"tiny.safetensors\"}").json().get("id").asText();
+            JsonNode done = TestServers.awaitFinished(http, id, 20_000);
+            assertEquals("SUCCEEDED", done.get("state").asText(), done.toString());
+            assertEquals("tiny.safetensors", done.get("results").get(0).get("metadata").path("model").asText(),
+                    done.toString());
+            assertEquals("tiny.safetensors", store.jobs().liveWorkers(Duration.ofSeconds(30)).get("a").model());
+            RawHttp.Response loading = http.postJson("/api/v1/models/load", "{\"model\":\"demo\"}");
+            assertEquals(202, loading.status(), loading.text());
+            String load = loading.json().get("id").asText();
+            assertEquals("SUCCEEDED", TestServers.awaitFinished(http, load, 20_000).get("state").asText());
+            Thread.sleep(1500); // the worker re-advertises every second
+            assertEquals("demo", store.jobs().liveWorkers(Duration.ofSeconds(30)).get("a").model());
+        }
+    }
+
+    @Test
     void aSharedTokenShorterThan32CharactersIsRefused() {
         StoreSettings settings = PgTestServer.settings(new StoreUrl("u", "h", 1, "d"), "n", null,
                 Duration.ofSeconds(6));
