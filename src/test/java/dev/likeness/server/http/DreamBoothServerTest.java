@@ -78,8 +78,11 @@ class DreamBoothServerTest {
 
             String common = "\"seed\":3,\"steps\":3,\"sampler\":\"ddim\",\"width\":64,\"height\":64";
             byte[] with = generate(http, "{\"prompt\":\"a photo of <rex>\",\"concepts\":[\"rex\"]," + common + "}");
-            byte[] without = generate(http, "{\"prompt\":\"a photo of <rex>\"," + common + "}");
-            assertFalse(java.util.Arrays.equals(pixels(with), pixels(without)), "the concept changes the image");
+            byte[] dogWith = generate(http, "{\"prompt\":\"a photo of a dog\",\"concepts\":[\"rex\"]," + common + "}");
+            byte[] dogWithout = generate(http, "{\"prompt\":\"a photo of a dog\"," + common + "}");
+            assertFalse(java.util.Arrays.equals(pixels(dogWith), pixels(dogWithout)), "the concept changes the image");
+            byte[] named = generate(http, "{\"prompt\":\"a photo of <rex>\"," + common + "}");
+            assertTrue(java.util.Arrays.equals(pixels(with), pixels(named)), "its token in the prompt applies it");
 
             Path cli = dir.resolve("cli.png");
             assertEquals(0, Main.run("generate", "--model", Golden.model("sd1").toString(), "--prompt",
