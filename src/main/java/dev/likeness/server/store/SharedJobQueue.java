@@ -48,6 +48,7 @@ public final class SharedJobQueue implements JobQueue {
     private static final long LOOKBACK = 256;
     private final SharedJobs jobs;
     private final BlobStore blobs;
+    private final StoredPreviews previews;
     private final Map<String, JobRunner> runners;
     private final UploadStore uploads;
     private final Limits limits;
@@ -64,6 +65,7 @@ public final class SharedJobQueue implements JobQueue {
             Path cacheDir) throws IOException {
         this.jobs = store.jobs();
         this.blobs = store.blobs();
+        this.previews = store.previews();
         this.runners = Map.copyOf(runners);
         this.uploads = uploads;
         this.limits = limits;
@@ -254,7 +256,7 @@ public final class SharedJobQueue implements JobQueue {
             lastChange = Math.max(lastChange, row.changeSeq());
         }
         job.mirror(row.state(), row.started(), row.finished(), row.error(), row.attempts(), row.progress(),
-                newPreview ? jobs.latestPreview(row.id()) : null);
+                newPreview ? previews.latest(row.id()) : null);
         return job;
     }
 

@@ -1,6 +1,5 @@
 package dev.likeness.server.store;
 
-import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.jobs.JobError;
 import dev.likeness.server.jobs.JobProgress;
 import dev.likeness.server.jobs.JobState;
@@ -28,7 +27,7 @@ final class SharedJobs {
     static final int MAX_ATTEMPTS = 5;
     private static final String COLUMNS = "id, seq, kind, submitter, state, attempts, lease_owner, cancel_requested, "
             + "created, started, finished, error_code, error_message, progress::text, preview_seq, change_seq";
-    private static final String CHANGED = "change_seq = nextval('likeness_change_seq')";
+    static final String CHANGED = "change_seq = nextval('likeness_change_seq')";
     private final Database db;
 
     /** {@code minMemoryMb}: what a worker must have to take the job (null: any worker). */
@@ -43,10 +42,6 @@ final class SharedJobs {
     record Claim(String id, String kind, String specJson, int inputs, int attempt) {}
 
     record StoredFile(String name, String sha256, long size) {}
-
-    /** What a worker tells the others: the kinds it runs, the model it has loaded, its device and memory. */
-    record WorkerInfo(String id, String host, String device, long memoryBytes, String model, List<String> kinds,
-            String running) {}
 
     /** The answer to a lease renewal. */
     record Lease(boolean held, boolean cancelRequested) {}
@@ -221,47 +216,6 @@ final class SharedJobs {
         });
     }
 
-    void preview(String id, String worker, PreviewFrame f) {
-        db.transaction(c -> {
-            try (PreparedStatement st = c.prepareStatement("UPDATE likeness_jobs SET preview_seq = preview_seq + 1, "
-                    + CHANGED + " WHERE id = ? AND lease_owner = ? AND state = 'RUNNING'")) {
-                st.setString(1, id);
-                st.setString(2, worker);
-                if (st.executeUpdate() == 0) {
-                    return null;
-                }
-            }
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO likeness_previews (job_id, step, total, image,"
-                    + " width, height, png) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET step = "
-                    + "excluded.step, total = excluded.total, image = excluded.image, width = excluded.width, "
-                    + "height = excluded.height, png = excluded.png")) {
-                st.setString(1, id);
-                st.setInt(2, f.step());
-                st.setInt(3, f.total());
-                st.setInt(4, f.image());
-                st.setInt(5, f.width());
-                st.setInt(6, f.height());
-                st.setBytes(7, f.png());
-                st.executeUpdate();
-            }
-            notify(c, id);
-            return null;
-        });
-    }
-
-    PreviewFrame latestPreview(String id) {
-        return db.transaction(c -> {
-            try (PreparedStatement st = c.prepareStatement(
-                    "SELECT step, total, image, width, height, png FROM likeness_previews WHERE job_id = ?")) {
-                st.setString(1, id);
-                try (ResultSet rs = st.executeQuery()) {
-                    return rs.next() ? new PreviewFrame(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
-                            rs.getInt(5), rs.getBytes(6)) : null;
-                }
-            }
-        });
-    }
-
     /** Records the work files of the running attempt (checkpoints), while the lease is still this worker's. */
     boolean putWorkFiles(String id, String worker, List<StoredFile> files) {
         return db.transaction(c -> {
@@ -371,54 +325,6 @@ final class SharedJobs {
         });
     }
 
-    void advertise(WorkerInfo w) {
-        db.transaction(c -> {
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO likeness_workers (id, host, device, "
-                    + "memory_bytes, model, kinds, running, seen) VALUES (?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (id) "
-                    + "DO UPDATE SET model = excluded.model, kinds = excluded.kinds, running = excluded.running, "
-                    + "memory_bytes = excluded.memory_bytes, seen = now()")) {
-                st.setString(1, w.id());
-                st.setString(2, w.host());
-                st.setString(3, w.device());
-                st.setLong(4, w.memoryBytes());
-                st.setString(5, w.model());
-                st.setArray(6, c.createArrayOf("text", w.kinds().toArray()));
-                st.setString(7, w.running());
-                st.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    void retire(String workerId) {
-        db.transaction(c -> {
-            try (PreparedStatement st = c.prepareStatement("DELETE FROM likeness_workers WHERE id = ?")) {
-                st.setString(1, workerId);
-                st.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    /** Workers seen within {@code within}, by id. */
-    Map<String, WorkerInfo> liveWorkers(Duration within) {
-        return db.transaction(c -> {
-            Map<String, WorkerInfo> out = new java.util.LinkedHashMap<>();
-            try (PreparedStatement st = c.prepareStatement("SELECT id, host, device, memory_bytes, model, kinds, "
-                    + "running FROM likeness_workers WHERE seen > now() - make_interval(secs => ?) ORDER BY id")) {
-                st.setDouble(1, seconds(within));
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        String[] kinds = (String[]) rs.getArray(6).getArray();
-                        out.put(rs.getString(1), new WorkerInfo(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getLong(4), rs.getString(5), List.of(kinds), rs.getString(7)));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
     private static boolean holds(Connection c, String id, String worker) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT 1 FROM likeness_jobs WHERE id = ? AND lease_owner = ? "
                 + "AND state = 'RUNNING' FOR UPDATE")) {
@@ -446,7 +352,7 @@ final class SharedJobs {
         }
     }
 
-    private static void notify(Connection c, String id) throws SQLException {
+    static void notify(Connection c, String id) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
             st.setString(1, id);
             st.execute();
@@ -481,7 +387,7 @@ final class SharedJobs {
         return t == null ? null : t.toInstant();
     }
 
-    private static double seconds(Duration d) {
+    static double seconds(Duration d) {
         return d.toMillis() / 1000.0;
     }
 }

@@ -6,12 +6,16 @@ public final class Store implements AutoCloseable {
     private final Database db;
     private final SharedJobs jobs;
     private final BlobStore blobs;
+    private final StoreWorkers workers;
+    private final StoredPreviews previews;
 
     private Store(StoreSettings settings, Database db) {
         this.settings = settings;
         this.db = db;
         this.jobs = new SharedJobs(db);
         this.blobs = new BlobStore(db, settings.sharedDir(), settings.tableLimit());
+        this.workers = new StoreWorkers(db);
+        this.previews = new StoredPreviews(db);
     }
 
     /** Connects (failing fast with a clear message when PostgreSQL cannot be reached) and migrates the schema. */
@@ -37,6 +41,14 @@ public final class Store implements AutoCloseable {
 
     BlobStore blobs() {
         return blobs;
+    }
+
+    StoreWorkers workers() {
+        return workers;
+    }
+
+    StoredPreviews previews() {
+        return previews;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.likeness.server.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.likeness.pipeline.CancelSignal;
+import dev.likeness.pipeline.preview.PreviewFrame;
 import dev.likeness.server.jobs.GpuErrors;
 import dev.likeness.server.jobs.Job;
 import dev.likeness.server.jobs.JobContext;
@@ -39,6 +40,8 @@ public final class StoreWorker {
     private static final long SYNC_MILLIS = 1000;
     private final SharedJobs jobs;
     private final BlobStore blobs;
+    private final StoreWorkers workers;
+    private final StoredPreviews previews;
     private final Map<String, JobRunner> runners;
     private final StoreSettings settings;
     private final Path localDir;
@@ -50,6 +53,8 @@ public final class StoreWorker {
     public StoreWorker(Store store, Map<String, JobRunner> runners, String initialModel, Path localDir) {
         this.jobs = store.jobs();
         this.blobs = store.blobs();
+        this.workers = store.workers();
+        this.previews = store.previews();
         this.settings = store.settings();
         this.runners = Map.copyOf(runners);
         this.model = initialModel;
@@ -84,7 +89,7 @@ public final class StoreWorker {
         }
         if (!thread.isAlive()) {
             try {
-                jobs.retire(id());
+                workers.retire(id());
             } catch (StoreException e) {
                 LOG.warning("could not remove worker " + id() + " from the store: " + e.getMessage());
             }
@@ -119,7 +124,7 @@ public final class StoreWorker {
     }
 
     private void advertise(String runningJob) {
-        jobs.advertise(new SharedJobs.WorkerInfo(id(), settings.host(), settings.device(), settings.memoryMb() << 20,
+        workers.advertise(new StoreWorkers.Worker(id(), settings.host(), settings.device(), settings.memoryMb() << 20,
                 model, List.copyOf(runners.keySet()), runningJob));
     }
 
@@ -259,7 +264,7 @@ public final class StoreWorker {
 
         void loop() {
             long seenVersion = -1;
-            PreviewFrameRef lastPreview = new PreviewFrameRef();
+            PreviewFrame lastPreview = null;
             long lastRenew = 0;
             long lastSync = 0;
             while (!done) {
@@ -268,9 +273,9 @@ public final class StoreWorker {
                     if (s.version() != seenVersion) {
                         seenVersion = s.version();
                         jobs.progress(jobId, id(), s.progress());
-                        if (s.preview() != null && s.preview() != lastPreview.frame) {
-                            lastPreview.frame = s.preview();
-                            jobs.preview(jobId, id(), s.preview());
+                        if (s.preview() != null && s.preview() != lastPreview) {
+                            lastPreview = s.preview();
+                            previews.put(jobId, id(), s.preview());
                         }
                     }
                     if (System.currentTimeMillis() - lastRenew >= settings.renewEvery().toMillis()) {
@@ -342,10 +347,6 @@ public final class StoreWorker {
                 }
             }
         }
-    }
-
-    private static final class PreviewFrameRef {
-        dev.likeness.pipeline.preview.PreviewFrame frame;
     }
 
     private static void sleep(long millis) {

@@ -123,7 +123,7 @@ class SharedJobsTest {
 
     @Test
     void aJobForALoadedModelWaitsForTheWorkerThatHasIt() throws Exception {
-        jobs.advertise(new SharedJobs.WorkerInfo("w-sd15", "h", "cpu", 1, "sd15", KINDS, null));
+        store.workers().advertise(new StoreWorkers.Worker("w-sd15", "h", "cpu", 1, "sd15", KINDS, null));
         submit("j1", null, "sd15");
         submit("j2", null, null);
         assertEquals("j2", jobs.claim("w-demo", KINDS, "demo", LEASE, Duration.ofSeconds(30)).id());

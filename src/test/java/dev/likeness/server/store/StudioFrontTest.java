@@ -60,13 +60,13 @@ class StudioFrontTest {
             assertEquals("SUCCEEDED", done.get("state").asText(), done.toString());
             assertEquals("tiny.safetensors", done.get("results").get(0).get("metadata").path("model").asText(),
                     done.toString());
-            assertEquals("tiny.safetensors", store.jobs().liveWorkers(Duration.ofSeconds(30)).get("a").model());
+            assertEquals("tiny.safetensors", store.workers().live(Duration.ofSeconds(30)).get("a").model());
             RawHttp.Response loading = http.postJson("/api/v1/models/load", "{\"model\":\"demo\"}");
             assertEquals(202, loading.status(), loading.text());
             String load = loading.json().get("id").asText();
             assertEquals("SUCCEEDED", TestServers.awaitFinished(http, load, 20_000).get("state").asText());
             Thread.sleep(1500); // the worker re-advertises every second
-            assertEquals("demo", store.jobs().liveWorkers(Duration.ofSeconds(30)).get("a").model());
+            assertEquals("demo", store.workers().live(Duration.ofSeconds(30)).get("a").model());
         }
     }
 

@@ -123,7 +123,7 @@ class StudioProcessesTest {
         assertEquals(200, a.get("/api/v1/jobs").json().get("jobs").size(), "front a does not list every job");
         assertEquals(200, b.get("/api/v1/jobs").json().get("jobs").size(), "front b does not list every job");
         try (Store store = Store.open(PgTestServer.settings(url, "check", null, StoreSettings.DEFAULT_LEASE))) {
-            assertEquals(3, store.jobs().liveWorkers(java.time.Duration.ofSeconds(30)).size());
+            assertEquals(3, store.workers().live(java.time.Duration.ofSeconds(30)).size());
             assertEquals(Integer.valueOf(400), store.jobs().database().<Integer>transaction(c -> {
                 try (var st = c.createStatement(); var rs = st.executeQuery(
                         "SELECT count(*) FROM likeness_job_files WHERE area = 'results'")) {
